@@ -1,0 +1,27 @@
+from odoo import fields, models
+
+
+class FactoryRmaApproval(models.Model):
+    """Approval trail of an RMA: who submitted, approved, rejected or
+    overrode what, when, and why. Written by the RMA buttons only."""
+
+    _name = "factory.rma.approval"
+    _description = "RMA Approval Step"
+    _order = "date, id"
+
+    rma_id = fields.Many2one("factory.rma", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="rma_id.company_id", store=True)
+    step = fields.Selection(
+        [
+            ("submit", "Submission"),
+            ("manager", "Manager approval"),
+            ("approver", "Approver approval"),
+            ("reject", "Rejection"),
+            ("override", "Eligibility override"),
+            ("outcome", "Outcome approval"),
+        ],
+        required=True,
+    )
+    user_id = fields.Many2one("res.users", required=True, default=lambda self: self.env.user)
+    date = fields.Datetime(required=True, default=fields.Datetime.now)
+    comment = fields.Text()

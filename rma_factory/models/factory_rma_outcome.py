@@ -1,0 +1,55 @@
+from odoo import fields, models
+
+OUTCOMES = [
+    ("refund", "Refund"),
+    ("replace", "Replace"),
+    ("repair", "Repair"),
+    ("return_only", "Return only (no replacement)"),
+    ("reject", "Send back as is"),
+    ("scrap", "Scrap"),
+    ("sell_off", "Sell off"),
+]
+
+#: outcomes whose received quantity is credited to the customer and
+#: therefore lowers the sale order's delivered quantity.
+CREDIT_OUTCOMES = ("refund", "return_only")
+
+#: outcomes that need the RMA Approver (general manager) before they run.
+APPROVER_OUTCOMES = ("scrap", "sell_off")
+
+DESTINATIONS = [
+    ("stock", "Stock (resaleable)"),
+    ("defective", "Defective store"),
+    ("slow_moving", "Slow-moving store"),
+    ("scrap", "Scrap"),
+    ("customer", "Back to the customer"),
+]
+
+#: goods destination proposed for each outcome.
+DEFAULT_DESTINATION = {
+    "refund": "defective",
+    "replace": "defective",
+    "repair": "customer",
+    "return_only": "slow_moving",
+    "reject": "customer",
+    "scrap": "scrap",
+    "sell_off": "defective",
+}
+
+
+class FactoryRmaOutcome(models.Model):
+    """Catalogue of outcomes, so that reasons can restrict the outcomes they
+    allow with a many2many an integrator can edit from the interface."""
+
+    _name = "factory.rma.outcome"
+    _description = "RMA Outcome"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    code = fields.Selection(OUTCOMES, required=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+
+    _sql_constraints = [
+        ("code_uniq", "unique(code)", "Each outcome code can exist only once."),
+    ]

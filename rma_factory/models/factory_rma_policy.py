@@ -1,0 +1,101 @@
+from odoo import api, fields, models
+
+
+class FactoryRmaPolicy(models.Model):
+    """Return policy: eligibility rules, approval threshold and service levels.
+
+    One policy is the company default (``res.company.rma_policy_id``); an RMA
+    may use another one.
+    """
+
+    _name = "factory.rma.policy"
+    _description = "RMA Return Policy"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+
+    # Eligibility
+    warranty_months = fields.Integer(
+        default=12,
+        help="Warranty used when neither the product nor its category sets one.",
+    )
+    return_window_days = fields.Integer(
+        help="Calendar days after delivery within which a return may be asked. "
+        "0 means no window.",
+    )
+    require_bcd = fields.Boolean(
+        "Require one of B/C/D",
+        default=True,
+        help="Besides criterion A (within warranty), at least one of B (quality "
+        "below the contract standard), C (payment cannot be collected) or "
+        "D (major change at the customer) must hold.",
+    )
+    require_original_packaging = fields.Boolean(default=True)
+    require_accessories = fields.Boolean("Require Accessories Complete", default=True)
+    require_no_human_damage = fields.Boolean(default=True)
+
+    # Approval
+    second_approval_amount = fields.Monetary(
+        default=500.0,
+        currency_field="currency_id",
+        help="Above this total (company currency) the RMA Approver must also "
+        "approve.",
+    )
+
+    # Service levels
+    review_hours = fields.Float(default=24.0, help="Clock hours to review a submitted RMA.")
+    return_working_days = fields.Integer(
+        default=7, help="Working days after approval for the customer to send the goods."
+    )
+    refund_working_days = fields.Integer(
+        default=3, help="Working days after the goods are accepted to refund."
+    )
+    promise_days_a = fields.Integer("Promise Days (Class A)", default=0)
+    promise_days_b = fields.Integer("Promise Days (Class B)", default=2)
+    promise_days_c = fields.Integer("Promise Days (Class C)", default=3)
+    promise_is_delivery_deadline = fields.Boolean(
+        help="Read the class A/B/C days as deadlines to deliver the replacement "
+        "instead of deadlines to promise an arrival date.",
+    )
+    credit_return_only = fields.Boolean(
+        "Credit Return-only Goods",
+        default=True,
+        help="Return-only (只退不补) lines are credited to the customer.",
+    )
+    escalation_user_id = fields.Many2one(
+        "res.users",
+        string="Escalation Manager",
+        help="Receives the escalation activities of overdue RMAs. Defaults to "
+        "the RMA's responsible.",
+    )
+
+    _sql_constraints = [
+        (
+            "positive_numbers",
+            "CHECK(warranty_months >= 0 AND return_window_days >= 0 AND review_hours >= 0 "
+            "AND return_working_days >= 0 AND refund_working_days >= 0 "
+            "AND promise_days_a >= 0 AND promise_days_b >= 0 AND promise_days_c >= 0)",
+            "Policy durations cannot be negative.",
+        ),
+    ]
+
+    @api.model
+    def _get_default(self, company=None):
+        company = company or self.env.company
+        return company.rma_policy_id or self.search(
+            [("company_id", "=", company.id)], limit=1
+        )
+
+    def _promise_days(self, customer_class):
+        self.ensure_one()
+        return {
+            "a": self.promise_days_a,
+            "b": self.promise_days_b,
+            "c": self.promise_days_c,
+        }.get(customer_class or "c", self.promise_days_c)

@@ -1,0 +1,34 @@
+from odoo import fields, models
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    rma_customer_class = fields.Selection(
+        [("a", "A"), ("b", "B"), ("c", "C")],
+        string="RMA Customer Class",
+        default="c",
+        help="Drives the replenish-first promise time: A same day, B 2 days, "
+        "C 3 days (set on the return policy).",
+    )
+    rma_ids = fields.One2many("factory.rma", "partner_id", string="RMAs")
+    rma_count = fields.Integer(compute="_compute_rma_count", string="RMA Count")
+
+    def _compute_rma_count(self):
+        data = self.env["factory.rma"]._read_group(
+            [("partner_id", "child_of", self.commercial_partner_id.ids)],
+            ["partner_id"],
+            ["__count"],
+        )
+        counts = {}
+        for partner, count in data:
+            key = partner.commercial_partner_id.id
+            counts[key] = counts.get(key, 0) + count
+        for partner in self:
+            partner.rma_count = counts.get(partner.commercial_partner_id.id, 0)
+
+    def action_view_rmas(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id("rma_factory.action_factory_rma")
+        action["domain"] = [("partner_id", "child_of", self.commercial_partner_id.ids)]
+        action["context"] = {"default_partner_id": self.id}
+        return action

@@ -1,0 +1,41 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    rma_ids = fields.One2many("factory.rma", "sale_order_id", string="RMAs")
+    rma_count = fields.Integer(compute="_compute_rma_count", string="RMA Count")
+
+    @api.depends("rma_ids")
+    def _compute_rma_count(self):
+        for order in self:
+            order.rma_count = len(order.rma_ids)
+
+    def _check_can_create_rma(self):
+        self.ensure_one()
+        if self.state != "sale":
+            raise UserError(_("An RMA can only be created from a confirmed sale order."))
+
+    def action_create_rma(self):
+        """Button on the order: a draft RMA with, per delivered lot, the
+        delivered quantity not yet returned on other RMAs."""
+        self._check_can_create_rma()
+        moves = self.order_line.move_ids.filtered(
+            lambda m: m.state == "done"
+            and m.location_dest_id.usage == "customer"
+            and not m.origin_returned_move_id
+            and not m.rma_line_id
+        )
+        vals = self.env["factory.rma"]._prepare_rma_vals_from_partner(self.partner_id, self.company_id)
+        vals.update(sale_order_id=self.id, warehouse_id=self.warehouse_id.id)
+        rma = self.env["factory.rma"]._create_from_moves(moves, vals)
+        return rma._action_open_form()
+
+    def action_view_rmas(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("rma_factory.action_factory_rma")
+        action["domain"] = [("sale_order_id", "=", self.id)]
+        action["context"] = {"create": False}
+        return action

@@ -1,0 +1,31 @@
+from odoo import api, fields, models
+
+
+class SaleOrderLine(models.Model):
+    _inherit = "sale.order.line"
+
+    rma_line_ids = fields.One2many("factory.rma.line", "sale_line_id", string="RMA Lines")
+
+    @api.depends(
+        "rma_line_ids.qty_received",
+        "rma_line_ids.decided_outcome",
+        "rma_line_ids.state",
+    )
+    def _compute_qty_delivered(self):
+        """RMA receipts are real returns (``to_refund``) so Odoo lowers the
+        delivered quantity and values the return at the original cost. Only
+        goods that are credited (refund, return-only) stay returned; goods
+        still under judgement, repaired, replaced or sent back are added
+        back, so that the order is never "to invoice" because of an RMA."""
+        super()._compute_qty_delivered()
+        for line in self:
+            if line.qty_delivered_method != "stock_move" or not line.rma_line_ids:
+                continue
+            add_back = 0.0
+            for rma_line in line.rma_line_ids:
+                if rma_line.state in ("cancelled", "rejected") or rma_line._credits_customer():
+                    continue
+                add_back += rma_line.product_uom_id._compute_quantity(
+                    rma_line.qty_received, line.product_uom, rounding_method="HALF-UP"
+                )
+            line.qty_delivered += add_back

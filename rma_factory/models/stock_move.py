@@ -1,0 +1,45 @@
+from odoo import fields, models
+
+
+class StockMove(models.Model):
+    _inherit = "stock.move"
+
+    rma_line_id = fields.Many2one(
+        "factory.rma.line", "RMA Line", index="btree_not_null", copy=False, readonly=True
+    )
+    rma_move_kind = fields.Selection(
+        [
+            ("receipt", "RMA receipt"),
+            ("routing", "RMA routing"),
+            ("replacement", "Replacement"),
+            ("send_back", "Sent back to customer"),
+            ("scrap", "RMA scrap"),
+        ],
+        copy=False,
+        readonly=True,
+    )
+
+    def _action_done(self, cancel_backorder=False):
+        """Move RMAs forward when their goods move (receipt → received,
+        last outcome document → done) and remember the lot received on a
+        line that had none."""
+        moves = super()._action_done(cancel_backorder=cancel_backorder)
+        rma_moves = moves.filtered("rma_line_id")
+        if rma_moves:
+            rma_moves._rma_set_received_lot()
+            rma_moves.rma_line_id.rma_id._sync_state_from_stock()
+        return moves
+
+    def _rma_set_received_lot(self):
+        for move in self.filtered(lambda m: m.rma_move_kind == "receipt" and m.state == "done"):
+            line = move.rma_line_id.sudo()
+            lots = move.move_line_ids.lot_id
+            if not line.lot_id and len(lots) == 1 and not line.split_from_id:
+                line.with_context(rma_split=True).lot_id = lots
+
+    def _prepare_move_split_vals(self, qty):
+        """Backorders of RMA moves keep their RMA link and kind."""
+        vals = super()._prepare_move_split_vals(qty)
+        if self.rma_line_id:
+            vals.update(rma_line_id=self.rma_line_id.id, rma_move_kind=self.rma_move_kind)
+        return vals

@@ -1,0 +1,186 @@
+from odoo import Command, fields
+from odoo.tests import Form, TransactionCase, new_test_user
+
+
+class RmaCommon(TransactionCase):
+    """Fixture of SEED_REQUIREMENTS §5.0: a mould factory selling lot-tracked
+    mould inserts and untracked connectors to dealers of class A/B/C."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.company = cls.env.company
+        cls.warehouse = cls.env["stock.warehouse"].search([("company_id", "=", cls.company.id)], limit=1)
+        cls.stock_loc = cls.warehouse.lot_stock_id
+        cls.input_loc = cls.warehouse.rma_input_loc_id
+        cls.defective_loc = cls.warehouse.rma_defective_loc_id
+        cls.slow_loc = cls.warehouse.rma_slow_loc_id
+        cls.customer_loc = cls.env.ref("stock.stock_location_customers")
+        cls.policy = cls.env["factory.rma.policy"]._get_default(cls.company)
+        cls.policy.escalation_user_id = False
+
+        cls.categ = cls.env["product.category"].create({"name": "Moulds", "rma_warranty_months": 12})
+        cls.mould = cls.env["product.product"].create(
+            {
+                "name": "M-100 mould insert",
+                "default_code": "M-100",
+                "is_storable": True,
+                "tracking": "lot",
+                "categ_id": cls.categ.id,
+                "list_price": 100.0,
+                "standard_price": 60.0,
+                "invoice_policy": "delivery",
+            }
+        )
+        cls.connector = cls.env["product.product"].create(
+            {
+                "name": "C-20 connector",
+                "default_code": "C-20",
+                "is_storable": True,
+                "categ_id": cls.categ.id,
+                "list_price": 15.0,
+                "standard_price": 8.0,
+                "invoice_policy": "delivery",
+            }
+        )
+        cls.dealer_a = cls.env["res.partner"].create({"name": "Dealer A", "rma_customer_class": "a"})
+        cls.dealer_b = cls.env["res.partner"].create({"name": "Dealer B", "rma_customer_class": "b"})
+        cls.customer_c = cls.env["res.partner"].create(
+            {"name": "Customer C", "rma_customer_class": "c", "email": "c@example.com"}
+        )
+        cls.lot1 = cls.env["stock.lot"].create({"name": "L1", "product_id": cls.mould.id})
+        cls.lot2 = cls.env["stock.lot"].create({"name": "L2", "product_id": cls.mould.id})
+
+        cls.user_cs = new_test_user(
+            cls.env,
+            login="rma_cs",
+            groups="rma_factory.group_rma_user,sales_team.group_sale_salesman_all_leads,stock.group_stock_user",
+        )
+        cls.user_mgr = new_test_user(
+            cls.env,
+            login="rma_mgr",
+            groups="rma_factory.group_rma_manager,sales_team.group_sale_salesman_all_leads,stock.group_stock_user",
+        )
+        cls.user_gm = new_test_user(
+            cls.env,
+            login="rma_gm",
+            groups="rma_factory.group_rma_approver,sales_team.group_sale_salesman_all_leads,stock.group_stock_user",
+        )
+        cls.user_stock = new_test_user(cls.env, login="rma_stock", groups="stock.group_stock_user")
+
+    # ------------------------------------------------------------------
+    # Builders
+    # ------------------------------------------------------------------
+    @classmethod
+    def _put_in_stock(cls, product, qty, lot=None, location=None):
+        cls.env["stock.quant"]._update_available_quantity(
+            product, location or cls.stock_loc, qty, lot_id=lot
+        )
+
+    @classmethod
+    def _deliver(cls, partner, lines):
+        """Confirmed and fully delivered sale order. ``lines`` is a list of
+        (product, qty, lot)."""
+        for product, qty, lot in lines:
+            cls._put_in_stock(product, qty, lot)
+        order = cls.env["sale.order"].create(
+            {
+                "partner_id": partner.id,
+                "order_line": [
+                    Command.create({"product_id": product.id, "product_uom_qty": qty})
+                    for product, qty, _lot in lines
+                ],
+            }
+        )
+        order.action_confirm()
+        picking = order.picking_ids
+        for move, (_product, qty, lot) in zip(picking.move_ids.sorted("id"), lines):
+            move.move_line_ids.unlink()
+            move.move_line_ids = [
+                Command.create(
+                    {
+                        "product_id": move.product_id.id,
+                        "lot_id": lot.id if lot else False,
+                        "quantity": qty,
+                        "location_id": cls.stock_loc.id,
+                        "location_dest_id": cls.customer_loc.id,
+                    }
+                )
+            ]
+            move.picked = True
+        picking._action_done()
+        return order
+
+    def _create_rma(self, order, user=None, criteria=True, **header):
+        """RMA from the sale order button, with the conditions ticked."""
+        env_order = order.with_user(user) if user else order
+        action = env_order.action_create_rma()
+        rma = self.env["factory.rma"].browse(action["res_id"])
+        if header:
+            rma.write(header)
+        rma.line_ids.write(
+            {
+                "cond_original_packaging": True,
+                "cond_accessories_complete": True,
+                "cond_no_human_damage": True,
+            }
+        )
+        if criteria:
+            rma.criterion_b = True
+        return rma
+
+    def _set_line_qty(self, rma, qty):
+        rma.line_ids.write({"quantity": qty})
+
+    def _approve(self, rma):
+        rma.with_user(self.user_cs).action_submit()
+        rma.with_user(self.user_mgr).action_approve()
+        if rma.state == "submitted":
+            rma.with_user(self.user_gm).action_approve()
+        self.assertEqual(rma.state, "approved")
+
+    def _receipt(self, rma):
+        return rma.picking_ids.filtered(lambda p: p.picking_type_id == self.warehouse.rma_in_type_id)
+
+    def _validate(self, pickings, user=None, quantities=None, backorder=True):
+        """Validate pickings as ``user`` (default: the stock user without
+        RMA rights). ``quantities``: {move: qty} for partial transfers."""
+        for picking in pickings:
+            picking = picking.with_user(user or self.user_stock)
+            for move in picking.move_ids:
+                if quantities and move in quantities:
+                    move.quantity = quantities[move]
+                move.picked = True
+            res = picking.button_validate()
+            if isinstance(res, dict) and res.get("res_model") == "stock.backorder.confirmation":
+                wizard = Form(
+                    self.env["stock.backorder.confirmation"]
+                    .with_user(user or self.user_stock)
+                    .with_context(**res["context"])
+                ).save()
+                if backorder:
+                    wizard.process()
+                else:
+                    wizard.process_cancel_backorder()
+
+    def _receive(self, rma, user=None):
+        self._validate(self._receipt(rma).filtered(lambda p: p.state not in ("done", "cancel")), user)
+
+    def _decide(self, rma, outcome, destination=None, lines=None):
+        for line in lines or rma.line_ids:
+            vals = {"decided_outcome": outcome}
+            if destination:
+                vals["destination"] = destination
+            line.with_user(self.user_cs).write(vals)
+
+    def _qty(self, product, location, lot=None):
+        quants = self.env["stock.quant"]._gather(product, location, lot_id=lot, strict=True)
+        return sum(quants.mapped("quantity"))
+
+    def _pickings_of_kind(self, rma, kind):
+        return rma.line_ids.move_ids.filtered(lambda m: m.rma_move_kind == kind).picking_id
+
+    @staticmethod
+    def _today():
+        return fields.Date.today()
