@@ -14,6 +14,7 @@
         "security/rma_factory_security.xml",
         "security/ir.model.access.csv",
         "data/ir_sequence_data.xml",
+        "data/rma_setup_data.xml",
         "data/factory_rma_outcome_data.xml",
         "data/factory_rma_reason_data.xml",
         "data/factory_rma_policy_data.xml",
@@ -34,12 +35,13 @@
         "views/stock_picking_views.xml",
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
+        "report/factory_rma_reports.xml",
+        "report/factory_rma_templates.xml",
         "views/rma_factory_menus.xml",
     ],
     "demo": [
         "demo/rma_factory_demo.xml",
     ],
-    "post_init_hook": "post_init_hook",
     "installable": True,
     "application": True,
 }

@@ -4,6 +4,7 @@ from . import factory_rma_policy
 from . import factory_rma_approval
 from . import factory_rma
 from . import factory_rma_line
+from . import factory_rma_demo
 from . import res_company
 from . import res_partner
 from . import res_config_settings

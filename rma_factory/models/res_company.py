@@ -16,6 +16,11 @@ class ResCompany(models.Model):
         companies._rma_ensure_sequence()
         return companies
 
+    @api.model
+    def _rma_ensure_sequence_all(self):
+        """Called from ``data/rma_setup_data.xml`` on install and update."""
+        self.search([])._rma_ensure_sequence()
+
     def _rma_ensure_sequence(self):
         """Each company numbers its RMAs on its own: RMA/YYYY/NNNNN."""
         Sequence = self.env["ir.sequence"].sudo()

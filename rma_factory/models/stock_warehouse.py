@@ -57,6 +57,11 @@ class StockWarehouse(models.Model):
             },
         }
 
+    @api.model
+    def _rma_ensure_setup_all(self):
+        """Called from ``data/rma_setup_data.xml`` on install and update."""
+        self.with_context(active_test=False).search([])._rma_ensure_setup()
+
     def _rma_ensure_setup(self):
         """Create the missing RMA locations, sequences and operation types.
         Idempotent: called on install and on warehouse creation."""
