@@ -205,6 +205,11 @@ class FactoryRmaLine(models.Model):
     # ------------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------------
+    @api.depends("rma_id.name", "product_id")
+    def _compute_display_name(self):
+        for line in self:
+            line.display_name = f"{line.rma_id.name} – {line.product_id.display_name}"
+
     @api.depends("product_id")
     def _compute_product_uom_id(self):
         for line in self:
