@@ -39,6 +39,11 @@
         "report/factory_rma_templates.xml",
         "views/rma_factory_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "rma_factory/static/tests/tours/*.js",
+        ],
+    },
     "demo": [
         "demo/rma_factory_demo.xml",
     ],

@@ -4,3 +4,4 @@ from . import test_rma_guards
 from . import test_rma_eligibility
 from . import test_rma_deadlines
 from . import test_rma_performance
+from . import test_rma_ui
