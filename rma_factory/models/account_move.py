@@ -17,12 +17,16 @@ class AccountMove(models.Model):
         line_vals = []
         for inv_line in self.invoice_line_ids.filtered(lambda x: x.product_id.type == "consu"):
             moves = inv_line.sale_line_ids.move_ids.filtered(
-                lambda m: m.state == "done"
-                and m.location_dest_id.usage == "customer"
-                and not m.origin_returned_move_id
-                and not m.rma_line_id
+                lambda m: (
+                    m.state == "done"
+                    and m.location_dest_id.usage == "customer"
+                    and not m.origin_returned_move_id
+                    and not m.rma_line_id
+                )
             )
-            left = inv_line.product_uom_id._compute_quantity(inv_line.quantity, inv_line.product_id.uom_id)
+            left = inv_line.product_uom_id._compute_quantity(
+                inv_line.quantity, inv_line.product_id.uom_id
+            )
             for move in moves:
                 for vals in Line._prepare_vals_from_move(move, max_qty=left):
                     left -= vals["quantity"]
@@ -31,7 +35,9 @@ class AccountMove(models.Model):
         if not line_vals:
             raise UserError(_("Nothing left to return on this invoice."))
         sale_orders = self.invoice_line_ids.sale_line_ids.order_id
-        vals = self.env["factory.rma"]._prepare_rma_vals_from_partner(self.partner_id, self.company_id)
+        vals = self.env["factory.rma"]._prepare_rma_vals_from_partner(
+            self.partner_id, self.company_id
+        )
         vals.update(
             invoice_id=self.id,
             sale_order_id=sale_orders.id if len(sale_orders) == 1 else False,

@@ -153,8 +153,7 @@ class FactoryRma(models.Model):
     replenish_first = fields.Boolean(
         "Replenish First",
         tracking=True,
-        help="先补发,再追究: the replacement ships at approval, before the goods "
-        "come back.",
+        help="先补发,再追究: the replacement ships at approval, before the goods come back.",
     )
     description = fields.Html("Customer Description")
     internal_note = fields.Html()
@@ -243,7 +242,9 @@ class FactoryRma(models.Model):
     @api.depends("partner_id")
     def _compute_partner_addresses(self):
         for rma in self:
-            addresses = rma.partner_id.address_get(["delivery", "invoice"]) if rma.partner_id else {}
+            addresses = (
+                rma.partner_id.address_get(["delivery", "invoice"]) if rma.partner_id else {}
+            )
             rma.partner_shipping_id = addresses.get("delivery", False)
             rma.partner_invoice_id = addresses.get("invoice", False)
 
@@ -470,7 +471,9 @@ class FactoryRma(models.Model):
         self._check_state(("draft",), _("Submitting"))
         for rma in self:
             if not rma.line_ids:
-                raise UserError(_("Add at least one product line to %s before submitting.", rma.name))
+                raise UserError(
+                    _("Add at least one product line to %s before submitting.", rma.name)
+                )
         self.line_ids._check_quantities()
 
     def action_submit(self):
@@ -503,7 +506,9 @@ class FactoryRma(models.Model):
         """Re-run the eligibility check without changing the state."""
         self._check_state(("draft", "submitted"), _("Checking eligibility"))
         self.line_ids._compute_eligibility()
-        for rma in self.filtered(lambda r: r.state == "submitted" and r.eligibility_state != "overridden"):
+        for rma in self.filtered(
+            lambda r: r.state == "submitted" and r.eligibility_state != "overridden"
+        ):
             eligible = all(line.eligibility_state == "eligible" for line in rma.line_ids)
             rma.eligibility_state = "eligible" if eligible else "not_eligible"
         return True
@@ -531,7 +536,9 @@ class FactoryRma(models.Model):
             raise UserError(_("Write a justification (at least 10 characters) for the override."))
         failed_lines = self.line_ids.filtered(lambda line: line.eligibility_state == "failed")
         failed_lines.write({"eligibility_state": "overridden"})
-        self.write({"eligibility_state": "overridden", "eligibility_override_reason": justification})
+        self.write(
+            {"eligibility_state": "overridden", "eligibility_override_reason": justification}
+        )
         self._log_approval("override", justification)
         for rma in self:
             rma.message_post(
@@ -548,7 +555,9 @@ class FactoryRma(models.Model):
     # ------------------------------------------------------------------
     def _schedule_approval_activity(self, level):
         group = self.env.ref(
-            "rma_factory.group_rma_approver" if level == "approver" else "rma_factory.group_rma_manager"
+            "rma_factory.group_rma_approver"
+            if level == "approver"
+            else "rma_factory.group_rma_manager"
         )
         activity_type = self.env.ref("rma_factory.mail_activity_type_rma_approval")
         for rma in self:
@@ -573,11 +582,15 @@ class FactoryRma(models.Model):
     def _check_can_approve(self):
         self._check_state(("submitted",), _("Approving"))
         self._check_rma_group("rma_factory.group_rma_manager", _("approve RMAs"))
-        not_eligible = self.filtered(lambda r: r.eligibility_state not in ("eligible", "overridden"))
+        not_eligible = self.filtered(
+            lambda r: r.eligibility_state not in ("eligible", "overridden")
+        )
         if not_eligible:
             reasons = "\n".join(
                 f"- {line.product_id.display_name}: {line.eligibility_note}"
-                for line in not_eligible[0].line_ids.filtered(lambda x: x.eligibility_state == "failed")
+                for line in not_eligible[0].line_ids.filtered(
+                    lambda x: x.eligibility_state == "failed"
+                )
             )
             raise UserError(
                 _(
@@ -612,7 +625,7 @@ class FactoryRma(models.Model):
                 rma._schedule_approval_activity("approver")
                 rma.message_post(
                     body=_(
-                        "Approved by %(user)s; an RMA Approver must also approve (amount above %(limit)s).",
+                        "Approved by %(user)s; an RMA Approver must also approve (amount above %(limit)s).",  # noqa: E501
                         user=self.env.user.name,
                         limit=rma.policy_id.second_approval_amount,
                     )
@@ -642,7 +655,9 @@ class FactoryRma(models.Model):
         self._create_receipts()
         replenish = self.filtered("replenish_first")
         if replenish:
-            replenish.line_ids.filtered(lambda line: line.requested_outcome == "replace")._create_replacements()
+            replenish.line_ids.filtered(
+                lambda line: line.requested_outcome == "replace"
+            )._create_replacements()
             replenish._schedule_promise_activity()
         self._notify_customer("rma_factory.mail_template_rma_approved")
 
@@ -725,9 +740,14 @@ class FactoryRma(models.Model):
             done_moves = rma.line_ids.move_ids.filtered(lambda m: m.state == "done")
             if done_moves:
                 raise UserError(
-                    _("%s cannot be cancelled: goods have already been received or shipped.", rma.name)
+                    _(
+                        "%s cannot be cancelled: goods have already been received or shipped.",
+                        rma.name,
+                    )
                 )
-        self.line_ids.move_ids.filtered(lambda m: m.state not in ("done", "cancel"))._action_cancel()
+        self.line_ids.move_ids.filtered(
+            lambda m: m.state not in ("done", "cancel")
+        )._action_cancel()
         self.write({"state": "cancelled"})
         self._close_approval_activities()
         self._close_escalations(list(ESCALATION_STEPS))
@@ -753,9 +773,11 @@ class FactoryRma(models.Model):
 
     def _customer_location(self):
         self.ensure_one()
-        return (self.partner_shipping_id or self.partner_id).with_company(
-            self.company_id
-        ).property_stock_customer
+        return (
+            (self.partner_shipping_id or self.partner_id)
+            .with_company(self.company_id)
+            .property_stock_customer
+        )
 
     def _create_receipts(self):
         """One receipt per RMA (customer → RMA/Input) for every line that
@@ -809,10 +831,12 @@ class FactoryRma(models.Model):
         self._check_rma_group("rma_factory.group_rma_user", _("judge RMAs"))
         for rma in self:
             undecided = rma.line_ids.filtered(
-                lambda line: not float_is_zero(
-                    line.qty_received, precision_rounding=line.product_uom_id.rounding
+                lambda line: (
+                    not float_is_zero(
+                        line.qty_received, precision_rounding=line.product_uom_id.rounding
+                    )
+                    and not line.decided_outcome
                 )
-                and not line.decided_outcome
             )
             if undecided:
                 raise UserError(
@@ -842,10 +866,10 @@ class FactoryRma(models.Model):
         if unapproved:
             raise UserError(
                 _(
-                    "The %(outcome)s of %(product)s on %(rma)s needs the RMA Approver's approval first.",
-                    outcome=dict(unapproved[0]._fields["decided_outcome"]._description_selection(self.env))[
-                        unapproved[0].decided_outcome
-                    ],
+                    "The %(outcome)s of %(product)s on %(rma)s needs the RMA Approver's approval first.",  # noqa: E501
+                    outcome=dict(
+                        unapproved[0]._fields["decided_outcome"]._description_selection(self.env)
+                    )[unapproved[0].decided_outcome],
                     product=unapproved[0].product_id.display_name,
                     rma=unapproved[0].rma_id.name,
                 )
@@ -869,8 +893,12 @@ class FactoryRma(models.Model):
         the warehouse user validating a transfer has no RMA rights."""
         rmas = self.sudo()
         to_receive = rmas.filtered(
-            lambda r: r.state == "approved"
-            and any(m.rma_move_kind == "receipt" and m.state == "done" for m in r.line_ids.move_ids)
+            lambda r: (
+                r.state == "approved"
+                and any(
+                    m.rma_move_kind == "receipt" and m.state == "done" for m in r.line_ids.move_ids
+                )
+            )
         )
         if to_receive:
             to_receive.write({"state": "received", "date_received": fields.Datetime.now()})
@@ -961,12 +989,16 @@ class FactoryRma(models.Model):
             self.env["mail.activity"].create(vals_list)
 
     def _close_escalations(self, steps):
-        activities = self.env["mail.activity"].sudo().search(
-            [
-                ("res_model", "=", self._name),
-                ("res_id", "in", self.ids),
-                ("rma_escalation_step", "in", steps),
-            ]
+        activities = (
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", self.ids),
+                    ("rma_escalation_step", "in", steps),
+                ]
+            )
         )
         if activities:
             activities.action_feedback(feedback=_("Step completed."))
@@ -1029,7 +1061,9 @@ class FactoryRma(models.Model):
         for move in moves:
             line_vals.extend(self.env["factory.rma.line"]._prepare_vals_from_move(move))
         if not line_vals:
-            raise UserError(_("Nothing left to return: every delivered quantity is already on an RMA."))
+            raise UserError(
+                _("Nothing left to return: every delivered quantity is already on an RMA.")
+            )
         vals = dict(header_vals, line_ids=[fields.Command.create(v) for v in line_vals])
         return self.create(vals)
 

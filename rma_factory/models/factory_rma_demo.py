@@ -15,25 +15,31 @@ class FactoryRmaDemo(models.AbstractModel):
 
     @api.model
     def _demo_deliver(self, partner, lines, invoice=True):
-        warehouse = self.env["stock.warehouse"].search([("company_id", "=", self.env.company.id)], limit=1)
+        warehouse = self.env["stock.warehouse"].search(
+            [("company_id", "=", self.env.company.id)], limit=1
+        )
         Quant = self.env["stock.quant"]
         order = self.env["sale.order"].create(
             {
                 "partner_id": partner.id,
                 "order_line": [
-                    Command.create({"product_id": product.id, "product_uom_qty": qty}) for product, qty, _lot in lines
+                    Command.create({"product_id": product.id, "product_uom_qty": qty})
+                    for product, qty, _lot in lines
                 ],
             }
         )
         order.action_confirm()
         picking = order.picking_ids
-        for move, (product, qty, lot_name) in zip(picking.move_ids.sorted("id"), lines):
+        moves = picking.move_ids.sorted("id")
+        for move, (product, qty, lot_name) in zip(moves, lines, strict=True):
             lot = False
             if lot_name:
                 lot = self.env["stock.lot"].search(
                     [("name", "=", lot_name), ("product_id", "=", product.id)], limit=1
                 ) or self.env["stock.lot"].create({"name": lot_name, "product_id": product.id})
-            Quant._update_available_quantity(product, warehouse.lot_stock_id, qty, lot_id=lot or None)
+            Quant._update_available_quantity(
+                product, warehouse.lot_stock_id, qty, lot_id=lot or None
+            )
             move.move_line_ids.unlink()
             move.move_line_ids = [
                 Command.create(
@@ -73,7 +79,9 @@ class FactoryRmaDemo(models.AbstractModel):
         for picking in pickings.filtered(lambda p: p.state not in ("done", "cancel")):
             picking.action_assign()
             picking.move_ids.picked = True
-            picking.with_context(skip_backorder=True, picking_ids_not_to_backorder=picking.ids).button_validate()
+            picking.with_context(
+                skip_backorder=True, picking_ids_not_to_backorder=picking.ids
+            ).button_validate()
 
     @api.model
     def _demo_receipt(self, rma):

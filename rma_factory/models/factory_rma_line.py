@@ -63,7 +63,9 @@ class FactoryRmaLine(models.Model):
         precompute=True,
     )
     tracking = fields.Selection(related="product_id.tracking")
-    quantity = fields.Float("Requested", digits="Product Unit of Measure", required=True, default=1.0)
+    quantity = fields.Float(
+        "Requested", digits="Product Unit of Measure", required=True, default=1.0
+    )
     lot_id = fields.Many2one(
         "stock.lot", "Lot/Serial", check_company=True, domain="[('product_id', '=', product_id)]"
     )
@@ -77,7 +79,11 @@ class FactoryRmaLine(models.Model):
         "account.move.line", "Origin Invoice Line", check_company=True, index="btree_not_null"
     )
     price_unit = fields.Float(
-        digits="Product Price", compute="_compute_price_unit", store=True, readonly=False, precompute=True
+        digits="Product Price",
+        compute="_compute_price_unit",
+        store=True,
+        readonly=False,
+        precompute=True,
     )
     price_subtotal = fields.Monetary(compute="_compute_price_subtotal", store=True)
     reason_id = fields.Many2one("factory.rma.reason", "Reason")
@@ -213,7 +219,10 @@ class FactoryRmaLine(models.Model):
     @api.depends("product_id")
     def _compute_product_uom_id(self):
         for line in self:
-            if not line.product_uom_id or line.product_uom_id.category_id != line.product_id.uom_id.category_id:
+            if (
+                not line.product_uom_id
+                or line.product_uom_id.category_id != line.product_id.uom_id.category_id
+            ):
                 line.product_uom_id = line.sale_line_id.product_uom or line.product_id.uom_id
 
     @api.depends("product_id", "sale_line_id", "invoice_line_id")
@@ -222,14 +231,20 @@ class FactoryRmaLine(models.Model):
             if line.sale_line_id:
                 line.price_unit = line.sale_line_id.price_reduce_taxexcl
             elif line.invoice_line_id and line.invoice_line_id.quantity:
-                line.price_unit = line.invoice_line_id.price_subtotal / line.invoice_line_id.quantity
+                line.price_unit = (
+                    line.invoice_line_id.price_subtotal / line.invoice_line_id.quantity
+                )
             elif not line.price_unit:
                 line.price_unit = line.product_id.lst_price
 
     @api.depends("price_unit", "quantity")
     def _compute_price_subtotal(self):
         for line in self:
-            line.price_subtotal = line.currency_id.round(line.price_unit * line.quantity) if line.currency_id else line.price_unit * line.quantity
+            line.price_subtotal = (
+                line.currency_id.round(line.price_unit * line.quantity)
+                if line.currency_id
+                else line.price_unit * line.quantity
+            )
 
     @api.depends("reason_id")
     def _compute_requested_outcome(self):
@@ -316,10 +331,14 @@ class FactoryRmaLine(models.Model):
             line.qty_replacement_planned = buckets["replacement_planned"]
             line.qty_processed = buckets["processed"]
             line.qty_pending_return = (
-                max(buckets["replacement_planned"] - received, 0.0) if line.rma_id.replenish_first else 0.0
+                max(buckets["replacement_planned"] - received, 0.0)
+                if line.rma_id.replenish_first
+                else 0.0
             )
 
-    @api.depends("qty_received", "qty_credited", "decided_outcome", "rma_id.policy_id.credit_return_only")
+    @api.depends(
+        "qty_received", "qty_credited", "decided_outcome", "rma_id.policy_id.credit_return_only"
+    )
     def _compute_qty_to_credit(self):
         for line in self:
             if line._credits_customer():
@@ -408,20 +427,27 @@ class FactoryRmaLine(models.Model):
                 if origin and product != line.product_id:
                     raise ValidationError(
                         _(
-                            "The origin document of line %(product)s is for another product (%(other)s).",
+                            "The origin document of line %(product)s is for another product (%(other)s).",  # noqa: E501
                             product=line.product_id.display_name,
                             other=product.display_name,
                         )
                     )
             if line.move_id and line.move_id.location_dest_id.usage != "customer":
-                raise ValidationError(_("The origin move of an RMA line must be a delivery to a customer."))
+                raise ValidationError(
+                    _("The origin move of an RMA line must be a delivery to a customer.")
+                )
 
     def _check_quantities(self):
         """A line never asks for more than delivered minus what other open or
         done RMAs already return for the same sale line or delivery move.
         Works for the whole recordset with a fixed number of queries."""
         for line in self:
-            if float_compare(line.quantity, 0.0, precision_rounding=line.product_uom_id.rounding or 0.01) <= 0:
+            if (
+                float_compare(
+                    line.quantity, 0.0, precision_rounding=line.product_uom_id.rounding or 0.01
+                )
+                <= 0
+            ):
                 raise ValidationError(
                     _("The quantity of %s must be positive.", line.product_id.display_name)
                 )
@@ -453,7 +479,9 @@ class FactoryRmaLine(models.Model):
             if line.sale_line_id and line.sale_line_id.id not in checked_sale_lines:
                 checked_sale_lines.add(line.sale_line_id.id)
                 delivered = line._delivered_qty_of_sale_line(line.sale_line_id)
-                line._raise_if_excess(delivered, used_by_sale_line[line.sale_line_id.id], product_uom)
+                line._raise_if_excess(
+                    delivered, used_by_sale_line[line.sale_line_id.id], product_uom
+                )
             if line.move_id and line.move_id.id not in checked_moves:
                 checked_moves.add(line.move_id.id)
                 delivered = line._delivered_qty_of_move(line.move_id)
@@ -501,7 +529,9 @@ class FactoryRmaLine(models.Model):
     def _delivered_qty_of_sale_line(self, sale_line):
         qty = 0.0
         for move in sale_line.move_ids.filtered(
-            lambda m: m.state == "done" and m.location_dest_id.usage == "customer" and not m.rma_line_id
+            lambda m: (
+                m.state == "done" and m.location_dest_id.usage == "customer" and not m.rma_line_id
+            )
         ):
             qty += self._delivered_qty_of_move(move)
         return qty
@@ -527,7 +557,10 @@ class FactoryRmaLine(models.Model):
     @api.constrains("decided_outcome", "destination")
     def _constrain_outcome_destination(self):
         for line in self.filtered("decided_outcome"):
-            if line.destination and line.destination not in ALLOWED_DESTINATIONS[line.decided_outcome]:
+            if (
+                line.destination
+                and line.destination not in ALLOWED_DESTINATIONS[line.decided_outcome]
+            ):
                 raise ValidationError(
                     _(
                         "The goods destination of %(product)s does not fit its outcome.",
@@ -543,13 +576,17 @@ class FactoryRmaLine(models.Model):
         if {"product_id", "quantity", "sale_line_id", "move_id", "lot_id"} & set(vals):
             locked = self.filtered(lambda x: x.state not in ("draft", False))
             if locked and not self.env.context.get("rma_split"):
-                raise UserError(_("Products and quantities can only be changed while the RMA is a draft."))
+                raise UserError(
+                    _("Products and quantities can only be changed while the RMA is a draft.")
+                )
         return super().write(vals)
 
     def _check_outcome_editable(self):
         locked = self.filtered(
-            lambda line: line.state in ("processing", "done", "rejected", "cancelled")
-            or (line.state == "judged" and not self.env.context.get("rma_outcome_override"))
+            lambda line: (
+                line.state in ("processing", "done", "rejected", "cancelled")
+                or (line.state == "judged" and not self.env.context.get("rma_outcome_override"))
+            )
         )
         if locked:
             raise UserError(
@@ -613,7 +650,11 @@ class FactoryRmaLine(models.Model):
     def _prepare_vals_from_move(self, move, max_qty=None):
         """Line values for the not yet returned quantity of a done delivery
         move, one line per delivered lot."""
-        if move.state != "done" or move.location_dest_id.usage != "customer" or move.origin_returned_move_id:
+        if (
+            move.state != "done"
+            or move.location_dest_id.usage != "customer"
+            or move.origin_returned_move_id
+        ):
             return []
         already = sum(
             line._blocking_qty()
@@ -779,7 +820,9 @@ class FactoryRmaLine(models.Model):
             return {self.lot_id: self.qty_received - self.qty_processed}
         lots = defaultdict(float)
         source = self.split_from_id or self
-        for move in source.move_ids.filtered(lambda m: m.rma_move_kind == "receipt" and m.state == "done"):
+        for move in source.move_ids.filtered(
+            lambda m: m.rma_move_kind == "receipt" and m.state == "done"
+        ):
             for move_line in move.move_line_ids:
                 lots[move_line.lot_id] += move_line.quantity
         for move in self.move_ids.filtered(
@@ -852,9 +895,13 @@ class FactoryRmaLine(models.Model):
             rounding = line.product_uom_id.rounding
             qty = line._qty_to_process()
             outcome = line.decided_outcome
-            if outcome == "replace" and float_compare(
-                line.qty_received, line.qty_replacement_planned, precision_rounding=rounding
-            ) > 0:
+            if (
+                outcome == "replace"
+                and float_compare(
+                    line.qty_received, line.qty_replacement_planned, precision_rounding=rounding
+                )
+                > 0
+            ):
                 to_replace |= line
             if float_is_zero(qty, precision_rounding=rounding) or not outcome:
                 continue
@@ -866,7 +913,9 @@ class FactoryRmaLine(models.Model):
                 scraps.append((line, qty))
             else:
                 location = line._destination_location()
-                routing[line.rma_id][location].append(line._prepare_routing_move_vals(qty, location))
+                routing[line.rma_id][location].append(
+                    line._prepare_routing_move_vals(qty, location)
+                )
         moves = self.env["stock.move"]
         for rma, by_dest in routing.items():
             warehouse = rma.warehouse_id
@@ -880,7 +929,9 @@ class FactoryRmaLine(models.Model):
                 moves |= picking.move_ids
         for rma, vals_list in send_back.items():
             picking_vals = rma._prepare_picking_vals(
-                rma.warehouse_id.rma_out_type_id, rma.warehouse_id.rma_input_loc_id, rma._customer_location()
+                rma.warehouse_id.rma_out_type_id,
+                rma.warehouse_id.rma_input_loc_id,
+                rma._customer_location(),
             )
             picking_vals["move_ids"] = [fields.Command.create(v) for v in vals_list]
             picking = self.env["stock.picking"].create(picking_vals)
@@ -907,7 +958,9 @@ class FactoryRmaLine(models.Model):
             scraps |= self.env["stock.scrap"].create(self._prepare_scrap_vals(take, lot))
             left -= take
         if float_compare(left, 0.0, precision_rounding=self.product_uom_id.rounding) > 0:
-            scraps |= self.env["stock.scrap"].create(self._prepare_scrap_vals(left, self.env["stock.lot"]))
+            scraps |= self.env["stock.scrap"].create(
+                self._prepare_scrap_vals(left, self.env["stock.lot"])
+            )
         for scrap in scraps:
             scrap.do_scrap()
         return scraps
@@ -918,7 +971,11 @@ class FactoryRmaLine(models.Model):
         lines before the goods come back."""
         vals_by_rma = defaultdict(list)
         for line in self:
-            target = line.quantity if line.rma_id.replenish_first and line.state == "approved" else line.qty_received
+            target = (
+                line.quantity
+                if line.rma_id.replenish_first and line.state == "approved"
+                else line.qty_received
+            )
             qty = target - line.qty_replacement_planned
             if float_compare(qty, 0.0, precision_rounding=line.product_uom_id.rounding) > 0:
                 vals_by_rma[line.rma_id].append(line._prepare_replacement_move_vals(qty))
@@ -939,7 +996,9 @@ class FactoryRmaLine(models.Model):
         pickings = self.env["stock.picking"]
         for rma, vals_list in vals_by_rma.items():
             picking_vals = rma._prepare_picking_vals(
-                rma.warehouse_id.rma_out_type_id, rma.warehouse_id.rma_input_loc_id, rma._customer_location()
+                rma.warehouse_id.rma_out_type_id,
+                rma.warehouse_id.rma_input_loc_id,
+                rma._customer_location(),
             )
             picking_vals["move_ids"] = [fields.Command.create(v) for v in vals_list]
             pickings |= self.env["stock.picking"].create(picking_vals)
@@ -957,9 +1016,13 @@ class FactoryRmaLine(models.Model):
         rma._check_rma_group("rma_factory.group_rma_approver", _("approve scrap or sell-off"))
         for line in self:
             if not line._needs_outcome_approval():
-                raise UserError(_("The outcome of %s needs no approval.", line.product_id.display_name))
+                raise UserError(
+                    _("The outcome of %s needs no approval.", line.product_id.display_name)
+                )
             if line.outcome_approved:
-                raise UserError(_("The outcome of %s is already approved.", line.product_id.display_name))
+                raise UserError(
+                    _("The outcome of %s is already approved.", line.product_id.display_name)
+                )
             if line.state not in ("received", "judged", "processing"):
                 raise UserError(_("Outcomes can be approved only after the goods are received."))
         self.with_context(rma_keep_outcome_approval=True).sudo().write(
@@ -995,7 +1058,11 @@ class FactoryRmaLine(models.Model):
             raise UserError(_("Lines can be split only before the outcomes run."))
         rounding = self.product_uom_id.rounding
         if not float_is_zero(self.qty_pending_receipt, precision_rounding=rounding):
-            raise UserError(_("Wait until the goods of this line are received, or cancel the rest of the receipt."))
+            raise UserError(
+                _(
+                    "Wait until the goods of this line are received, or cancel the rest of the receipt."  # noqa: E501
+                )
+            )
         if not float_is_zero(self.qty_processed, precision_rounding=rounding):
             raise UserError(_("This line already has outcome documents and cannot be split."))
 
@@ -1007,12 +1074,11 @@ class FactoryRmaLine(models.Model):
         rounding = self.product_uom_id.rounding
         received = not float_is_zero(self.qty_received, precision_rounding=rounding)
         base = self.qty_received if received else self.quantity
-        if float_compare(qty, 0.0, precision_rounding=rounding) <= 0 or float_compare(
-            qty, base, precision_rounding=rounding
-        ) >= 0:
-            raise UserError(
-                _("The quantity to split must be positive and less than %s.", base)
-            )
+        if (
+            float_compare(qty, 0.0, precision_rounding=rounding) <= 0
+            or float_compare(qty, base, precision_rounding=rounding) >= 0
+        ):
+            raise UserError(_("The quantity to split must be positive and less than %s.", base))
         new_vals = {
             "quantity": qty,
             "split_from_id": self.id,

@@ -26,8 +26,7 @@ class FactoryRmaPolicy(models.Model):
         help="Warranty used when neither the product nor its category sets one.",
     )
     return_window_days = fields.Integer(
-        help="Calendar days after delivery within which a return may be asked. "
-        "0 means no window.",
+        help="Calendar days after delivery within which a return may be asked. 0 means no window.",
     )
     require_bcd = fields.Boolean(
         "Require one of B/C/D",
@@ -44,8 +43,7 @@ class FactoryRmaPolicy(models.Model):
     second_approval_amount = fields.Monetary(
         default=500.0,
         currency_field="currency_id",
-        help="Above this total (company currency) the RMA Approver must also "
-        "approve.",
+        help="Above this total (company currency) the RMA Approver must also approve.",
     )
 
     # Service levels
@@ -88,9 +86,7 @@ class FactoryRmaPolicy(models.Model):
     @api.model
     def _get_default(self, company=None):
         company = company or self.env.company
-        return company.rma_policy_id or self.search(
-            [("company_id", "=", company.id)], limit=1
-        )
+        return company.rma_policy_id or self.search([("company_id", "=", company.id)], limit=1)
 
     def _promise_days(self, customer_class):
         self.ensure_one()

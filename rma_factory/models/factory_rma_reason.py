@@ -31,6 +31,4 @@ class FactoryRmaReason(models.Model):
 
     def _allows_outcome(self, outcome):
         self.ensure_one()
-        return not self.allowed_outcome_ids or outcome in self.allowed_outcome_ids.mapped(
-            "code"
-        )
+        return not self.allowed_outcome_ids or outcome in self.allowed_outcome_ids.mapped("code")

@@ -12,6 +12,8 @@ class ProductTemplate(models.Model):
 
     def _rma_warranty_months(self, policy):
         self.ensure_one()
-        return self.rma_warranty_months or self.categ_id.rma_warranty_months or (
-            policy.warranty_months if policy else 0
+        return (
+            self.rma_warranty_months
+            or self.categ_id.rma_warranty_months
+            or (policy.warranty_months if policy else 0)
         )

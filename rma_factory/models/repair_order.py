@@ -4,7 +4,9 @@ from odoo import fields, models
 class RepairOrder(models.Model):
     _inherit = "repair.order"
 
-    rma_line_id = fields.Many2one("factory.rma.line", "RMA Line", index="btree_not_null", readonly=True, copy=False)
+    rma_line_id = fields.Many2one(
+        "factory.rma.line", "RMA Line", index="btree_not_null", readonly=True, copy=False
+    )
     rma_id = fields.Many2one(related="rma_line_id.rma_id", store=True, string="RMA")
 
     def action_repair_done(self):

@@ -23,12 +23,16 @@ class SaleOrder(models.Model):
         delivered quantity not yet returned on other RMAs."""
         self._check_can_create_rma()
         moves = self.order_line.move_ids.filtered(
-            lambda m: m.state == "done"
-            and m.location_dest_id.usage == "customer"
-            and not m.origin_returned_move_id
-            and not m.rma_line_id
+            lambda m: (
+                m.state == "done"
+                and m.location_dest_id.usage == "customer"
+                and not m.origin_returned_move_id
+                and not m.rma_line_id
+            )
         )
-        vals = self.env["factory.rma"]._prepare_rma_vals_from_partner(self.partner_id, self.company_id)
+        vals = self.env["factory.rma"]._prepare_rma_vals_from_partner(
+            self.partner_id, self.company_id
+        )
         vals.update(sale_order_id=self.id, warehouse_id=self.warehouse_id.id)
         rma = self.env["factory.rma"]._create_from_moves(moves, vals)
         return rma._action_open_form()

@@ -5,7 +5,9 @@ from odoo.exceptions import UserError
 class StockPicking(models.Model):
     _inherit = "stock.picking"
 
-    rma_id = fields.Many2one("factory.rma", "RMA", index="btree_not_null", copy=False, readonly=True)
+    rma_id = fields.Many2one(
+        "factory.rma", "RMA", index="btree_not_null", copy=False, readonly=True
+    )
 
     def _create_backorder(self, backorder_moves=None):
         backorders = super()._create_backorder(backorder_moves=backorder_moves)
@@ -24,7 +26,9 @@ class StockPicking(models.Model):
         self.ensure_one()
         if self.picking_type_code != "outgoing" or self.state != "done":
             raise UserError(_("An RMA can only be created from a done delivery."))
-        vals = self.env["factory.rma"]._prepare_rma_vals_from_partner(self.partner_id, self.company_id)
+        vals = self.env["factory.rma"]._prepare_rma_vals_from_partner(
+            self.partner_id, self.company_id
+        )
         vals.update(picking_id=self.id, sale_order_id=self.sale_id.id)
         moves = self.move_ids.filtered(lambda m: m.state == "done" and not m.rma_line_id)
         rma = self.env["factory.rma"]._create_from_moves(moves, vals)

@@ -4,7 +4,9 @@ from odoo import fields, models
 class StockScrap(models.Model):
     _inherit = "stock.scrap"
 
-    rma_line_id = fields.Many2one("factory.rma.line", "RMA Line", index="btree_not_null", readonly=True)
+    rma_line_id = fields.Many2one(
+        "factory.rma.line", "RMA Line", index="btree_not_null", readonly=True
+    )
 
     def _prepare_move_values(self):
         vals = super()._prepare_move_values()

@@ -5,8 +5,12 @@ class StockWarehouse(models.Model):
     _inherit = "stock.warehouse"
 
     rma_view_loc_id = fields.Many2one("stock.location", "RMA Location", check_company=True)
-    rma_input_loc_id = fields.Many2one("stock.location", "RMA Input (Quarantine)", check_company=True)
-    rma_defective_loc_id = fields.Many2one("stock.location", "RMA Defective Store", check_company=True)
+    rma_input_loc_id = fields.Many2one(
+        "stock.location", "RMA Input (Quarantine)", check_company=True
+    )
+    rma_defective_loc_id = fields.Many2one(
+        "stock.location", "RMA Defective Store", check_company=True
+    )
     rma_slow_loc_id = fields.Many2one("stock.location", "RMA Slow-moving Store", check_company=True)
     rma_in_type_id = fields.Many2one("stock.picking.type", "RMA Receipts", check_company=True)
     rma_int_type_id = fields.Many2one("stock.picking.type", "RMA Routing", check_company=True)
@@ -89,13 +93,17 @@ class StockWarehouse(models.Model):
             for field_name, vals in warehouse._rma_prepare_picking_type_vals().items():
                 if warehouse[field_name]:
                     continue
-                sequence = self.env["ir.sequence"].sudo().create(
-                    {
-                        "name": f"{warehouse.name} {vals['name']}",
-                        "prefix": f"{warehouse.code}/{vals['sequence_code']}/",
-                        "padding": 5,
-                        "company_id": warehouse.company_id.id,
-                    }
+                sequence = (
+                    self.env["ir.sequence"]
+                    .sudo()
+                    .create(
+                        {
+                            "name": f"{warehouse.name} {vals['name']}",
+                            "prefix": f"{warehouse.code}/{vals['sequence_code']}/",
+                            "padding": 5,
+                            "company_id": warehouse.company_id.id,
+                        }
+                    )
                 )
                 warehouse[field_name] = PickingType.create(
                     dict(

@@ -11,7 +11,9 @@ class RmaCommon(TransactionCase):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
         cls.company = cls.env.company
-        cls.warehouse = cls.env["stock.warehouse"].search([("company_id", "=", cls.company.id)], limit=1)
+        cls.warehouse = cls.env["stock.warehouse"].search(
+            [("company_id", "=", cls.company.id)], limit=1
+        )
         cls.stock_loc = cls.warehouse.lot_stock_id
         cls.input_loc = cls.warehouse.rma_input_loc_id
         cls.defective_loc = cls.warehouse.rma_defective_loc_id
@@ -20,7 +22,9 @@ class RmaCommon(TransactionCase):
         cls.policy = cls.env["factory.rma.policy"]._get_default(cls.company)
         cls.policy.escalation_user_id = False
 
-        cls.categ = cls.env["product.category"].create({"name": "Moulds", "rma_warranty_months": 12})
+        cls.categ = cls.env["product.category"].create(
+            {"name": "Moulds", "rma_warranty_months": 12}
+        )
         cls.mould = cls.env["product.product"].create(
             {
                 "name": "M-100 mould insert",
@@ -44,8 +48,12 @@ class RmaCommon(TransactionCase):
                 "invoice_policy": "delivery",
             }
         )
-        cls.dealer_a = cls.env["res.partner"].create({"name": "Dealer A", "rma_customer_class": "a"})
-        cls.dealer_b = cls.env["res.partner"].create({"name": "Dealer B", "rma_customer_class": "b"})
+        cls.dealer_a = cls.env["res.partner"].create(
+            {"name": "Dealer A", "rma_customer_class": "a"}
+        )
+        cls.dealer_b = cls.env["res.partner"].create(
+            {"name": "Dealer B", "rma_customer_class": "b"}
+        )
         cls.customer_c = cls.env["res.partner"].create(
             {"name": "Customer C", "rma_customer_class": "c", "email": "c@example.com"}
         )
@@ -95,7 +103,7 @@ class RmaCommon(TransactionCase):
         )
         order.action_confirm()
         picking = order.picking_ids
-        for move, (_product, qty, lot) in zip(picking.move_ids.sorted("id"), lines):
+        for move, (_product, qty, lot) in zip(picking.move_ids.sorted("id"), lines, strict=False):
             move.move_line_ids.unlink()
             move.move_line_ids = [
                 Command.create(
@@ -141,7 +149,9 @@ class RmaCommon(TransactionCase):
         self.assertEqual(rma.state, "approved")
 
     def _receipt(self, rma):
-        return rma.picking_ids.filtered(lambda p: p.picking_type_id == self.warehouse.rma_in_type_id)
+        return rma.picking_ids.filtered(
+            lambda p: p.picking_type_id == self.warehouse.rma_in_type_id
+        )
 
     def _validate(self, pickings, user=None, quantities=None, backorder=True):
         """Validate pickings as ``user`` (default: the stock user without
@@ -165,7 +175,9 @@ class RmaCommon(TransactionCase):
                     wizard.process_cancel_backorder()
 
     def _receive(self, rma, user=None):
-        self._validate(self._receipt(rma).filtered(lambda p: p.state not in ("done", "cancel")), user)
+        self._validate(
+            self._receipt(rma).filtered(lambda p: p.state not in ("done", "cancel")), user
+        )
 
     def _decide(self, rma, outcome, destination=None, lines=None):
         for line in lines or rma.line_ids:

@@ -19,8 +19,17 @@ class TestRmaDeadlines(RmaCommon):
                 "name": "Factory 40h",
                 "tz": "Asia/Shanghai",
                 "attendance_ids": [
-                    (0, 0, {"name": f"{day} {period}", "dayofweek": str(day), "hour_from": start,
-                            "hour_to": end, "day_period": period})
+                    (
+                        0,
+                        0,
+                        {
+                            "name": f"{day} {period}",
+                            "dayofweek": str(day),
+                            "hour_from": start,
+                            "hour_to": end,
+                            "day_period": period,
+                        },
+                    )
                     for day in range(5)
                     for period, start, end in (("morning", 8, 12), ("afternoon", 13, 17))
                 ],
@@ -54,7 +63,9 @@ class TestRmaDeadlines(RmaCommon):
     def test_working_days_skip_public_holiday(self):
         rma = self._new_rma()
         start = datetime(2026, 3, 13, 2, 0)  # Fri 10:00 Shanghai
-        self.assertEqual(self._local(rma._add_working_days(start, 3)).date().isoformat(), "2026-03-18")
+        self.assertEqual(
+            self._local(rma._add_working_days(start, 3)).date().isoformat(), "2026-03-18"
+        )
         self.env["resource.calendar.leaves"].create(
             {
                 "name": "Holiday",
@@ -63,11 +74,16 @@ class TestRmaDeadlines(RmaCommon):
                 "date_to": datetime(2026, 3, 16, 15, 59),
             }
         )
-        self.assertEqual(self._local(rma._add_working_days(start, 3)).date().isoformat(), "2026-03-19")
+        self.assertEqual(
+            self._local(rma._add_working_days(start, 3)).date().isoformat(), "2026-03-19"
+        )
 
     def test_promise_deadline_by_customer_class(self):
-        for partner, expected in ((self.customer_c, "2026-03-07"), (self.dealer_a, "2026-03-04"),
-                                  (self.dealer_b, "2026-03-06")):
+        for partner, expected in (
+            (self.customer_c, "2026-03-07"),
+            (self.dealer_a, "2026-03-04"),
+            (self.dealer_b, "2026-03-06"),
+        ):
             order = self._deliver(partner, [(self.connector, 1, None)])
             rma = self._create_rma(order, replenish_first=True)
             with freeze_time("2026-03-04 02:00:00"):  # Wed 10:00 Shanghai
@@ -79,13 +95,21 @@ class TestRmaDeadlines(RmaCommon):
         with freeze_time("2026-03-02 01:00:00"):
             rma.action_submit()
         Activity = self.env["mail.activity"]
-        domain = [("res_model", "=", "factory.rma"), ("res_id", "=", rma.id), ("rma_escalation_step", "=", "review")]
+        domain = [
+            ("res_model", "=", "factory.rma"),
+            ("res_id", "=", rma.id),
+            ("rma_escalation_step", "=", "review"),
+        ]
         with freeze_time("2026-03-02 20:00:00"):
             self.env["factory.rma"]._cron_escalate_overdue()
             self.assertFalse(Activity.search(domain))
-            self.assertFalse(self.env["factory.rma"].search([("id", "=", rma.id), ("is_overdue", "=", True)]))
+            self.assertFalse(
+                self.env["factory.rma"].search([("id", "=", rma.id), ("is_overdue", "=", True)])
+            )
         with freeze_time("2026-03-03 02:00:00"):
-            self.assertTrue(self.env["factory.rma"].search([("id", "=", rma.id), ("is_overdue", "=", True)]))
+            self.assertTrue(
+                self.env["factory.rma"].search([("id", "=", rma.id), ("is_overdue", "=", True)])
+            )
             self.env["factory.rma"]._cron_escalate_overdue()
             self.env["factory.rma"]._cron_escalate_overdue()
             activities = Activity.search(domain)

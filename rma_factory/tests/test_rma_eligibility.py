@@ -51,9 +51,7 @@ class TestRmaEligibility(RmaCommon):
         trail = rma.approval_ids.filtered(lambda a: a.step == "override")
         self.assertEqual(trail.user_id, self.user_mgr)
         self.assertIn("goodwill", trail.comment)
-        self.assertTrue(
-            rma.message_ids.filtered(lambda m: "goodwill gesture" in (m.body or ""))
-        )
+        self.assertTrue(rma.message_ids.filtered(lambda m: "goodwill gesture" in (m.body or "")))
         rma.with_user(self.user_mgr).action_approve()
         self.assertEqual(rma.state, "approved")
 
@@ -88,7 +86,9 @@ class TestRmaEligibility(RmaCommon):
             rma.with_user(self.user_mgr)._reject("", "repair")
         action = rma.with_user(self.user_mgr).action_open_reject_wizard()
         wizard = Form(
-            self.env["factory.rma.reject.wizard"].with_user(self.user_mgr).with_context(action["context"])
+            self.env["factory.rma.reject.wizard"]
+            .with_user(self.user_mgr)
+            .with_context(action["context"])
         )
         wizard.reason = "Out of warranty"
         wizard.alternative = "repair"

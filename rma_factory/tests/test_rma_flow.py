@@ -27,8 +27,10 @@ class TestRmaFlow(RmaCommon):
         move = receipt.move_ids
         self.assertEqual(move.location_id, self.customer_loc)
         self.assertEqual(move.location_dest_id, self.input_loc)
-        self.assertEqual(move.origin_returned_move_id, order.picking_ids.move_ids.filtered(
-            lambda m: m.location_dest_id == self.customer_loc))
+        self.assertEqual(
+            move.origin_returned_move_id,
+            order.picking_ids.move_ids.filtered(lambda m: m.location_dest_id == self.customer_loc),
+        )
         self.assertTrue(move.to_refund)
         self.assertEqual(move.move_line_ids.lot_id, self.lot1)
 
@@ -117,7 +119,9 @@ class TestRmaFlow(RmaCommon):
     def test_return_only_goes_to_slow_moving(self):
         order = self._deliver(self.customer_c, [(self.connector, 50, None)])
         rma = self._create_rma(order, criteria=False, criterion_d=True)
-        rma.line_ids.write({"quantity": 20, "reason_id": self.env.ref("rma_factory.reason_wrong_model").id})
+        rma.line_ids.write(
+            {"quantity": 20, "reason_id": self.env.ref("rma_factory.reason_wrong_model").id}
+        )
         self.assertEqual(rma.line_ids.requested_outcome, "return_only")
         self._approve(rma)
         self._receive(rma)
@@ -241,7 +245,9 @@ class TestRmaFlow(RmaCommon):
         self._decide(rma, "replace")
         rma.action_judge()
         rma.action_process()
-        self.assertEqual(len(self._pickings_of_kind(rma, "replacement")), 1, "no second replacement")
+        self.assertEqual(
+            len(self._pickings_of_kind(rma, "replacement")), 1, "no second replacement"
+        )
         self._validate(self._pickings_of_kind(rma, "routing"))
         self.assertEqual(self._qty(self.connector, self.defective_loc), 6)
         self.assertEqual(order.order_line.qty_delivered, 6)
@@ -265,7 +271,9 @@ class TestRmaFlow(RmaCommon):
         self.assertEqual(rma.state, "received")
 
     def test_create_from_delivery_and_invoice(self):
-        order = self._deliver(self.customer_c, [(self.connector, 4, None), (self.mould, 2, self.lot1)])
+        order = self._deliver(
+            self.customer_c, [(self.connector, 4, None), (self.mould, 2, self.lot1)]
+        )
         action = order.picking_ids.action_create_rma()
         rma = self.env["factory.rma"].browse(action["res_id"])
         self.assertEqual(rma.picking_id, order.picking_ids)

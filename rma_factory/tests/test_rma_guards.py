@@ -62,7 +62,9 @@ class TestRmaGuards(RmaCommon):
         rma.action_process()
         routing = self._pickings_of_kind(rma, "routing")
         rma.action_process()
-        self.assertEqual(self._pickings_of_kind(rma, "routing"), routing, "second click creates nothing")
+        self.assertEqual(
+            self._pickings_of_kind(rma, "routing"), routing, "second click creates nothing"
+        )
         self.assertEqual(sum(routing.move_ids.mapped("product_uom_qty")), 2)
 
     def test_wrong_state_buttons(self):
@@ -109,8 +111,10 @@ class TestRmaGuards(RmaCommon):
             rma2.with_user(self.user_mgr).action_approve()
         rma2.with_user(self.user_gm).action_approve()
         self.assertEqual(rma2.state, "approved")
-        self.assertEqual(rma2.approval_ids.filtered(lambda a: a.step in ("manager", "approver")).mapped("step"),
-                         ["manager", "approver"])
+        self.assertEqual(
+            rma2.approval_ids.filtered(lambda a: a.step in ("manager", "approver")).mapped("step"),
+            ["manager", "approver"],
+        )
 
     def test_stock_user_validates_without_rma_rights(self):
         order = self._deliver(self.customer_c, [(self.connector, 3, None)])
@@ -164,7 +168,9 @@ class TestRmaGuards(RmaCommon):
         warehouse2 = self.env["stock.warehouse"].search([("company_id", "=", company2.id)])
         self.assertTrue(warehouse2.rma_input_loc_id)
         self.assertTrue(
-            self.env["ir.sequence"].search([("code", "=", "factory.rma"), ("company_id", "=", company2.id)])
+            self.env["ir.sequence"].search(
+                [("code", "=", "factory.rma"), ("company_id", "=", company2.id)]
+            )
         )
 
     def test_origin_must_belong_to_customer(self):

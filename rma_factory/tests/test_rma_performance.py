@@ -65,5 +65,9 @@ class TestRmaPerformance(RmaCommon):
         receive_many = self._count_queries(lambda: self._validate_all(receipts_many))
         self.assertEqual(set(many.mapped("state")), {"received"})
         # Bounded: 50 RMAs cost less than 20 single ones.
-        self.assertLess(approve_many, 20 * approve_one, f"approve: 1 → {approve_one}, 50 → {approve_many}")
-        self.assertLess(receive_many, 20 * receive_one, f"receive: 1 → {receive_one}, 50 → {receive_many}")
+        self.assertLess(
+            approve_many, 20 * approve_one, f"approve: 1 → {approve_one}, 50 → {approve_many}"
+        )
+        self.assertLess(
+            receive_many, 20 * receive_one, f"receive: 1 → {receive_one}, 50 → {receive_many}"
+        )

@@ -24,7 +24,8 @@ class TestRmaSetup(RmaCommon):
         wh._rma_ensure_setup()
         self.assertEqual(wh.rma_input_loc_id, input_loc)
         self.assertEqual(
-            self.env["stock.location"].search_count([("location_id", "=", wh.rma_view_loc_id.id)]), 3
+            self.env["stock.location"].search_count([("location_id", "=", wh.rma_view_loc_id.id)]),
+            3,
         )
 
     def test_sequence_per_company_and_year(self):

@@ -9,7 +9,9 @@ class TestRmaUi(RmaCommon, HttpCase):
         order = self._deliver(self.customer_c, [(self.connector, 3, None)])
         rma = self._create_rma(order)
         rma.user_id = self.user_cs
-        self.start_tour("/odoo/action-rma_factory.action_factory_rma", "rma_factory_submit_tour", login="rma_cs")
+        self.start_tour(
+            "/odoo/action-rma_factory.action_factory_rma", "rma_factory_submit_tour", login="rma_cs"
+        )
         self.assertEqual(rma.state, "submitted")
         self.assertEqual(rma.line_ids.eligibility_state, "eligible")
         self.assertTrue(rma.review_deadline)

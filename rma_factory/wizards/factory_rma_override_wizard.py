@@ -13,7 +13,9 @@ class FactoryRmaOverrideWizard(models.TransientModel):
         for wizard in self:
             wizard.eligibility_summary = "\n".join(
                 f"{line.product_id.display_name}: {line.eligibility_note}"
-                for line in wizard.rma_id.line_ids.filtered(lambda x: x.eligibility_state == "failed")
+                for line in wizard.rma_id.line_ids.filtered(
+                    lambda x: x.eligibility_state == "failed"
+                )
             )
 
     def action_override(self):

@@ -1,0 +1,15 @@
+# Copyright 2026 RMA Factory
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "RMA Factory - Accounting",
+    "summary": "Accounting side of customer returns: credit notes, refunds, charge-backs, "
+    "write-downs",
+    "version": "18.0.1.0.0",
+    "category": "Accounting/Accounting",
+    "website": "https://github.com/rma-factory/rma-factory",
+    "author": "RMA Factory",
+    "license": "LGPL-3",
+    "depends": ["rma_factory", "stock_account"],
+    "data": [],
+    "installable": True,
+}
