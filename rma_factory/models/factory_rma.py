@@ -942,8 +942,15 @@ class FactoryRma(models.Model):
         return steps
 
     def _escalation_user(self):
+        """Who gets the escalation activity: the policy's escalation manager,
+        else an RMA Manager of the company, else the RMA's responsible."""
         self.ensure_one()
-        return self.policy_id.escalation_user_id or self.user_id or self.env.user
+        if self.policy_id.escalation_user_id:
+            return self.policy_id.escalation_user_id
+        managers = self.env.ref("rma_factory.group_rma_manager").users.filtered(
+            lambda u: not u.share and self.company_id in u.company_ids
+        )
+        return managers.sorted("id")[:1] or self.user_id or self.env.user
 
     @api.model
     def _cron_escalate_overdue(self):

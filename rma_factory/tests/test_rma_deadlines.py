@@ -90,6 +90,22 @@ class TestRmaDeadlines(RmaCommon):
                 rma.action_submit()
             self.assertEqual(self._local(rma.promise_deadline).date().isoformat(), expected)
 
+    def test_escalation_goes_to_the_policy_manager(self):
+        self.policy.escalation_user_id = self.user_gm
+        rma = self._new_rma()
+        with freeze_time("2026-03-02 01:00:00"):
+            rma.action_submit()
+        with freeze_time("2026-03-03 02:00:00"):
+            self.env["factory.rma"]._cron_escalate_overdue()
+        activity = self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "factory.rma"),
+                ("res_id", "=", rma.id),
+                ("rma_escalation_step", "!=", False),
+            ]
+        )
+        self.assertEqual(activity.user_id, self.user_gm)
+
     def test_escalation_cron_is_idempotent(self):
         rma = self._new_rma()
         with freeze_time("2026-03-02 01:00:00"):
@@ -114,6 +130,6 @@ class TestRmaDeadlines(RmaCommon):
             self.env["factory.rma"]._cron_escalate_overdue()
             activities = Activity.search(domain)
             self.assertEqual(len(activities), 1)
-            self.assertEqual(activities.user_id, rma.user_id)
+            self.assertTrue(activities.user_id.has_group("rma_factory.group_rma_manager"))
             rma.with_user(self.user_mgr).action_approve()
             self.assertFalse(Activity.search(domain), "completing the step closes the activity")
