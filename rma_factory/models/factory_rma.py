@@ -364,7 +364,7 @@ class FactoryRma(models.Model):
         if any(rma.state not in ("draft", "cancelled") for rma in self):
             raise UserError(_("Only draft or cancelled RMAs can be deleted."))
 
-    def _compute_access_url(self):
+    def _compute_access_url(self):  # pylint: disable=missing-return
         super()._compute_access_url()
         for rma in self:
             rma.access_url = f"/my/rma/{rma.id}"

@@ -70,7 +70,7 @@ class FactoryRmaPolicy(models.Model):
         "res.users",
         string="Escalation Manager",
         help="Receives the escalation activities of overdue RMAs. Defaults to "
-        "the RMA's responsible.",
+        "an RMA Manager of the company.",
     )
 
     _sql_constraints = [

@@ -11,7 +11,7 @@ class SaleOrderLine(models.Model):
         "rma_line_ids.decided_outcome",
         "rma_line_ids.state",
     )
-    def _compute_qty_delivered(self):
+    def _compute_qty_delivered(self):  # pylint: disable=missing-return
         """RMA receipts are real returns (``to_refund``) so Odoo lowers the
         delivered quantity and values the return at the original cost. Only
         goods that are credited (refund, return-only) stay returned; goods
