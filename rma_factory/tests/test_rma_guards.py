@@ -1,5 +1,5 @@
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import RmaCommon
 
@@ -178,3 +178,77 @@ class TestRmaGuards(RmaCommon):
         rma = self._create_rma(order)
         with self.assertRaises(ValidationError):
             rma.partner_id = self.dealer_a
+
+
+@tagged("post_install", "-at_install")
+class TestRmaMoreGuards(RmaCommon):
+    def test_split_wizard_and_bad_split_quantities(self):
+        order = self._deliver(self.customer_c, [(self.connector, 5, None)])
+        rma = self._create_rma(order)
+        self._approve(rma)
+        self._receive(rma)
+        line = rma.line_ids
+        for bad in (0, -1, 5, 6):
+            with self.assertRaises(UserError):
+                line._split(bad)
+        action = line.action_open_split_wizard()
+        wizard = Form(self.env[action["res_model"]].with_context(action["context"]))
+        self.assertEqual(wizard.available_qty, 5)
+        wizard.quantity = 2
+        wizard.decided_outcome = "reject"
+        wizard.save().action_split()
+        new_line = rma.line_ids - line
+        self.assertEqual((line.qty_received, new_line.qty_received), (3, 2))
+        self.assertEqual(new_line.destination, "customer")
+        self.assertEqual(sum(rma.line_ids.mapped("quantity")), 5)
+
+    def test_sell_off_needs_the_approver_once(self):
+        order = self._deliver(self.customer_c, [(self.connector, 3, None)])
+        rma = self._create_rma(order)
+        self._approve(rma)
+        self._receive(rma)
+        self._decide(rma, "sell_off")
+        rma.action_judge()
+        with self.assertRaises(UserError):
+            rma.action_process()
+        self.assertFalse(self._pickings_of_kind(rma, "routing"))
+        rma.line_ids.with_user(self.user_gm).action_approve_outcome()
+        with self.assertRaises(UserError):
+            rma.line_ids.with_user(self.user_gm).action_approve_outcome()
+        rma.action_process()
+        self._validate(self._pickings_of_kind(rma, "routing"))
+        self.assertEqual(self._qty(self.connector, self.defective_loc), 3)
+        self.assertEqual(rma.state, "done")
+
+    def test_cancel_refused_once_replacement_shipped(self):
+        order = self._deliver(self.dealer_a, [(self.connector, 2, None)])
+        rma = self._create_rma(order, replenish_first=True)
+        rma.line_ids.requested_outcome = "replace"
+        self._put_in_stock(self.connector, 2)
+        self._approve(rma)
+        self._validate(self._pickings_of_kind(rma, "replacement"))
+        with self.assertRaises(UserError):
+            rma.action_cancel()
+        self.assertEqual(rma.state, "approved")
+
+    def test_rejected_rma_gives_quantity_back_and_double_reject(self):
+        order = self._deliver(self.customer_c, [(self.connector, 4, None)])
+        rma = self._create_rma(order)
+        rma.action_submit()
+        rma.with_user(self.user_mgr)._reject("Not a quality problem", "discount")
+        with self.assertRaises(UserError):
+            rma.with_user(self.user_mgr)._reject("Not a quality problem", "discount")
+        self.assertEqual(len(rma.approval_ids.filtered(lambda a: a.step == "reject")), 1)
+        again = self._create_rma(order)
+        self.assertEqual(again.line_ids.quantity, 4)
+
+    def test_outcome_locked_after_processing(self):
+        order = self._deliver(self.customer_c, [(self.connector, 2, None)])
+        rma = self._create_rma(order)
+        self._approve(rma)
+        self._receive(rma)
+        self._decide(rma, "refund")
+        rma.action_judge()
+        rma.action_process()
+        with self.assertRaises(UserError):
+            rma.line_ids.decided_outcome = "replace"
