@@ -16,14 +16,7 @@ class AccountMove(models.Model):
         Line = self.env["factory.rma.line"]
         line_vals = []
         for inv_line in self.invoice_line_ids.filtered(lambda x: x.product_id.type == "consu"):
-            moves = inv_line.sale_line_ids.move_ids.filtered(
-                lambda m: (
-                    m.state == "done"
-                    and m.location_dest_id.usage == "customer"
-                    and not m.origin_returned_move_id
-                    and not m.rma_line_id
-                )
-            )
+            moves = inv_line.sale_line_ids.move_ids._rma_returnable_deliveries()
             left = inv_line.product_uom_id._compute_quantity(
                 inv_line.quantity, inv_line.product_id.uom_id
             )

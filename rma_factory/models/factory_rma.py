@@ -802,9 +802,9 @@ class FactoryRma(models.Model):
                 move.move_line_ids.write({"lot_id": move.rma_line_id.lot_id.id})
         return pickings
 
-    def _create_outgoing_pickings(self, moves_vals_by_rma, kind):
-        """Create one RMA delivery per RMA and kind from prepared move values
-        grouped by source location."""
+    def _create_outgoing_pickings(self, moves_vals_by_rma):
+        """Confirmed RMA deliveries (one per RMA and source location) from
+        prepared move values; the caller reserves them."""
         pickings = self.env["stock.picking"]
         for rma, moves_vals in moves_vals_by_rma.items():
             by_location = {}
@@ -820,7 +820,6 @@ class FactoryRma(models.Model):
                 pickings |= self.env["stock.picking"].create(picking_vals)
         if pickings:
             pickings.action_confirm()
-            pickings.action_assign()
         return pickings
 
     # ------------------------------------------------------------------

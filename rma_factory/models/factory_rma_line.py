@@ -927,16 +927,8 @@ class FactoryRmaLine(models.Model):
                 picking = self.env["stock.picking"].create(picking_vals)
                 picking.action_confirm()
                 moves |= picking.move_ids
-        for rma, vals_list in send_back.items():
-            picking_vals = rma._prepare_picking_vals(
-                rma.warehouse_id.rma_out_type_id,
-                rma.warehouse_id.rma_input_loc_id,
-                rma._customer_location(),
-            )
-            picking_vals["move_ids"] = [fields.Command.create(v) for v in vals_list]
-            picking = self.env["stock.picking"].create(picking_vals)
-            picking.action_confirm()
-            moves |= picking.move_ids
+        if send_back:
+            moves |= self.env["factory.rma"]._create_outgoing_pickings(send_back).move_ids
         if moves:
             self._reserve_line_lots(moves)
         if repairs_vals:
@@ -980,7 +972,9 @@ class FactoryRmaLine(models.Model):
             if float_compare(qty, 0.0, precision_rounding=line.product_uom_id.rounding) > 0:
                 vals_by_rma[line.rma_id].append(line._prepare_replacement_move_vals(qty))
         if vals_by_rma:
-            return self.env["factory.rma"]._create_outgoing_pickings(vals_by_rma, "replacement")
+            pickings = self.env["factory.rma"]._create_outgoing_pickings(vals_by_rma)
+            pickings.action_assign()
+            return pickings
         return self.env["stock.picking"]
 
     def _create_send_back_for_repairs(self, repairs):
@@ -993,17 +987,8 @@ class FactoryRmaLine(models.Model):
                 repair.product_uom._compute_quantity(repair.product_qty, line.product_uom_id)
             )
             vals_by_rma[line.rma_id].append(vals)
-        pickings = self.env["stock.picking"]
-        for rma, vals_list in vals_by_rma.items():
-            picking_vals = rma._prepare_picking_vals(
-                rma.warehouse_id.rma_out_type_id,
-                rma.warehouse_id.rma_input_loc_id,
-                rma._customer_location(),
-            )
-            picking_vals["move_ids"] = [fields.Command.create(v) for v in vals_list]
-            pickings |= self.env["stock.picking"].create(picking_vals)
+        pickings = self.env["factory.rma"]._create_outgoing_pickings(vals_by_rma)
         if pickings:
-            pickings.action_confirm()
             self._reserve_line_lots(pickings.move_ids)
         return pickings
 

@@ -22,14 +22,7 @@ class SaleOrder(models.Model):
         """Button on the order: a draft RMA with, per delivered lot, the
         delivered quantity not yet returned on other RMAs."""
         self._check_can_create_rma()
-        moves = self.order_line.move_ids.filtered(
-            lambda m: (
-                m.state == "done"
-                and m.location_dest_id.usage == "customer"
-                and not m.origin_returned_move_id
-                and not m.rma_line_id
-            )
-        )
+        moves = self.order_line.move_ids._rma_returnable_deliveries()
         vals = self.env["factory.rma"]._prepare_rma_vals_from_partner(
             self.partner_id, self.company_id
         )

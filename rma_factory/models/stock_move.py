@@ -30,6 +30,18 @@ class StockMove(models.Model):
             rma_moves.rma_line_id.rma_id._sync_state_from_stock()
         return moves
 
+    def _rma_returnable_deliveries(self):
+        """Done deliveries to a customer that an RMA can return: not returns
+        themselves, not RMA moves (replacements, send-backs)."""
+        return self.filtered(
+            lambda m: (
+                m.state == "done"
+                and m.location_dest_id.usage == "customer"
+                and not m.origin_returned_move_id
+                and not m.rma_line_id
+            )
+        )
+
     def _rma_set_received_lot(self):
         for move in self.filtered(lambda m: m.rma_move_kind == "receipt" and m.state == "done"):
             line = move.rma_line_id.sudo()
