@@ -10,6 +10,8 @@
     "author": "RMA Factory",
     "license": "LGPL-3",
     "depends": ["rma_factory", "stock_account"],
-    "data": [],
+    "data": [
+        "views/factory_rma_views.xml",
+    ],
     "installable": True,
 }

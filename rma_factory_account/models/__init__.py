@@ -1,1 +1,4 @@
-# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from . import account_move
+from . import account_move_line
+from . import factory_rma
+from . import factory_rma_line

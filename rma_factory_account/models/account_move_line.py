@@ -1,0 +1,17 @@
+from odoo import fields, models
+
+
+class AccountMoveLine(models.Model):
+    _inherit = "account.move.line"
+
+    rma_line_id = fields.Many2one(
+        "factory.rma.line", "RMA Line", index="btree_not_null", copy=False, readonly=True
+    )
+    rma_origin_line_id = fields.Many2one(
+        "account.move.line",
+        "Credited Invoice Line",
+        index="btree_not_null",
+        copy=False,
+        readonly=True,
+        help="Invoice line this RMA credit line takes its price from and reduces.",
+    )

@@ -1,0 +1,134 @@
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.tools import float_compare, float_is_zero
+
+
+class FactoryRmaLine(models.Model):
+    _inherit = "factory.rma.line"
+
+    credit_line_ids = fields.One2many("account.move.line", "rma_line_id", readonly=True)
+    qty_credited = fields.Float(compute="_compute_qty_credited", store=True)
+    qty_credit_draft = fields.Float(
+        "In Draft Credit Notes",
+        digits="Product Unit of Measure",
+        compute="_compute_qty_credited",
+        store=True,
+    )
+
+    @api.depends("credit_line_ids.quantity", "credit_line_ids.parent_state")
+    def _compute_qty_credited(self):
+        for line in self:
+            posted = draft = 0.0
+            for aml in line.credit_line_ids:
+                qty = aml.product_uom_id._compute_quantity(aml.quantity, line.product_uom_id)
+                if aml.parent_state == "posted":
+                    posted += qty
+                elif aml.parent_state == "draft":
+                    draft += qty
+            line.qty_credited = posted
+            line.qty_credit_draft = draft
+
+    @api.depends("qty_credit_draft")
+    def _compute_is_resolved(self):
+        return super()._compute_is_resolved()
+
+    def _origin_invoice_lines(self):
+        """Posted customer invoice lines the goods were billed on: the line's
+        own invoice line, else those of its sale line."""
+        self.ensure_one()
+        if self.invoice_line_id:
+            return self.invoice_line_id
+        return self.sale_line_id.invoice_lines.filtered(
+            lambda aml: aml.move_id.move_type == "out_invoice" and aml.parent_state == "posted"
+        ).sorted(lambda aml: (aml.move_id.invoice_date or aml.move_id.date, aml.id))
+
+    def _needs_credit_note(self):
+        self.ensure_one()
+        return self._credits_customer() and bool(self._origin_invoice_lines())
+
+    def _check_resolved(self):
+        """A credited line is resolved only once its credit note is posted;
+        lines whose goods were never invoiced need none."""
+        resolved = super()._check_resolved()
+        if not resolved or not self._needs_credit_note():
+            return resolved
+        return (
+            float_compare(
+                self.qty_credited,
+                self.qty_received,
+                precision_rounding=self.product_uom_id.rounding,
+            )
+            >= 0
+        )
+
+    @api.model
+    def _credited_qty_by_invoice_line(self, invoice_lines):
+        """Quantity (invoice UoM) already credited on each invoice line by
+        non-cancelled customer credit notes, RMA or not."""
+        refunds = self.env["account.move.line"].search(
+            [
+                ("move_id.move_type", "=", "out_refund"),
+                ("parent_state", "!=", "cancel"),
+                "|",
+                ("rma_origin_line_id", "in", invoice_lines.ids),
+                "&",
+                ("rma_origin_line_id", "=", False),
+                ("sale_line_ids", "in", invoice_lines.sale_line_ids.ids),
+            ]
+        )
+        credited = defaultdict(float)
+        for refund in refunds:
+            origin = refund.rma_origin_line_id
+            if not origin:
+                # Credit notes made outside RMAs: charge them to the sale
+                # line's first invoice line.
+                origin = invoice_lines.filtered(
+                    lambda inv, refund=refund: inv.sale_line_ids & refund.sale_line_ids
+                )[:1]
+            if origin:
+                credited[origin.id] += refund.product_uom_id._compute_quantity(
+                    refund.quantity, origin.product_uom_id
+                )
+        return credited
+
+    def _prepare_credit_line_vals(self, invoice_line, qty):
+        """Credit note line priced from the original invoice line, never from
+        the current list price, and linked to the same sale lines."""
+        self.ensure_one()
+        return {
+            "product_id": invoice_line.product_id.id,
+            "name": invoice_line.name,
+            "quantity": qty,
+            "product_uom_id": invoice_line.product_uom_id.id,
+            "price_unit": invoice_line.price_unit,
+            "discount": invoice_line.discount,
+            "tax_ids": [fields.Command.set(invoice_line.tax_ids.ids)],
+            "account_id": invoice_line.account_id.id,
+            "analytic_distribution": invoice_line.analytic_distribution,
+            "sale_line_ids": [fields.Command.set(invoice_line.sale_line_ids.ids)],
+            "rma_line_id": self.id,
+            "rma_origin_line_id": invoice_line.id,
+        }
+
+    def _credit_allocation(self, credited):
+        """[(invoice line, qty in invoice UoM)] for the quantity still to
+        credit, taken from the invoice lines in order, never more than each
+        invoice line has left."""
+        self.ensure_one()
+        rounding = self.product_uom_id.rounding
+        left = self.qty_received - self.qty_credited - self.qty_credit_draft
+        allocation = []
+        for inv_line in self._origin_invoice_lines():
+            if float_compare(left, 0.0, precision_rounding=rounding) <= 0:
+                break
+            available = inv_line.quantity - credited[inv_line.id]
+            available = inv_line.product_uom_id._compute_quantity(available, self.product_uom_id)
+            take = min(left, available)
+            if float_is_zero(take, precision_rounding=rounding) or take < 0:
+                continue
+            inv_qty = self.product_uom_id._compute_quantity(take, inv_line.product_uom_id)
+            allocation.append((inv_line, inv_qty))
+            credited[inv_line.id] += inv_qty
+            left -= take
+        return allocation, left
