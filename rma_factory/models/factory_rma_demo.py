@@ -157,16 +157,22 @@ class FactoryRmaDemo(models.AbstractModel):
         rma.action_judge()
         rma.action_process()
 
-        # Done: refund routed to the defective store.
+        # Done: defective goods to the defective store, replacement shipped.
         order = self._demo_deliver(customer_c, [(mould, 10, "L-2604")])
-        rma = self._demo_rma(order, 4, "reason_quality_appearance")
+        rma = self._demo_rma(order, 4, "reason_quality_dimension")
+        self.env["stock.quant"]._update_available_quantity(
+            mould,
+            rma.warehouse_id.lot_stock_id,
+            4,
+            lot_id=self.env["stock.lot"].create({"name": "L-2605", "product_id": mould.id}),
+        )
         rma.action_submit()
         rma.action_approve()
         self._demo_validate(self._demo_receipt(rma))
-        rma.line_ids.decided_outcome = "refund"
+        rma.line_ids.decided_outcome = "replace"
         rma.action_judge()
         rma.action_process()
-        self._demo_validate(self._demo_kind(rma, "routing"))
+        self._demo_validate(self._demo_kind(rma, "routing") | self._demo_kind(rma, "replacement"))
 
         # Rejected with an alternative.
         order = self._demo_deliver(dealer_b, [(connector, 20, None)])
