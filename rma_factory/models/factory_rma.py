@@ -859,6 +859,21 @@ class FactoryRma(models.Model):
         self._check_state(("judged", "processing"), _("Processing"))
         self._check_rma_group("rma_factory.group_rma_user", _("process RMAs"))
         self.line_ids._check_outcomes()
+        unagreed = self.line_ids.filtered(
+            lambda line: (
+                line.decided_outcome == "repair"
+                and line.service_charge == "charged"
+                and not line.customer_agreed
+            )
+        )
+        if unagreed:
+            raise UserError(
+                _(
+                    "The repair of %(product)s on %(rma)s is charged: record the customer's agreement first.",  # noqa: E501
+                    product=unagreed[0].product_id.display_name,
+                    rma=unagreed[0].rma_id.name,
+                )
+            )
         unapproved = self.line_ids.filtered(
             lambda line: line._needs_outcome_approval() and not line.outcome_approved
         )

@@ -8,10 +8,14 @@ from odoo.tools import float_compare, float_is_zero
 
 from .factory_rma_outcome import (
     APPROVER_OUTCOMES,
+    CHARGED_RESPONSIBILITIES,
+    COMPANY_RESPONSIBILITIES,
     CREDIT_OUTCOMES,
     DEFAULT_DESTINATION,
     DESTINATIONS,
     OUTCOMES,
+    RESPONSIBILITIES,
+    SERVICE_CHARGES,
 )
 
 #: goods destinations each outcome may use.
@@ -117,6 +121,39 @@ class FactoryRmaLine(models.Model):
     outcome_approved_by = fields.Many2one("res.users", readonly=True, copy=False)
     split_from_id = fields.Many2one("factory.rma.line", readonly=True, copy=False)
 
+    # Responsibility judgement: set by hand or by the quality inspection,
+    # read by the accounting addon (charges, write-down analytics).
+    responsibility = fields.Selection(RESPONSIBILITIES, copy=False)
+    responsibility_side = fields.Selection(
+        [("company", "Company"), ("external", "External")],
+        compute="_compute_responsibility_side",
+        store=True,
+    )
+    responsible_partner_id = fields.Many2one(
+        "res.partner",
+        "Responsible Party",
+        copy=False,
+        help="Supplier, carrier or dealer judged responsible.",
+    )
+    responsible_unit = fields.Char("Responsible Unit", copy=False, help="责任单位")
+    responsible_user_id = fields.Many2one("res.users", "Responsible Person", copy=False)
+    service_charge = fields.Selection(
+        SERVICE_CHARGES,
+        compute="_compute_service_charge",
+        store=True,
+        readonly=False,
+        copy=False,
+        help="Free when the company is responsible; charged when the dealer or "
+        "the customer is, unless the policy makes such repairs free.",
+    )
+    customer_agreed = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="The customer agreed to the charged service (帮修品) or to a "
+        "classification that differs from the request.",
+    )
+    customer_agreed_date = fields.Datetime(readonly=True, copy=False)
+
     # Eligibility
     delivery_date = fields.Date(
         compute="_compute_delivery_date",
@@ -211,6 +248,29 @@ class FactoryRmaLine(models.Model):
     # ------------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------------
+    @api.depends("responsibility")
+    def _compute_responsibility_side(self):
+        for line in self:
+            if not line.responsibility:
+                line.responsibility_side = False
+            elif line.responsibility in COMPANY_RESPONSIBILITIES:
+                line.responsibility_side = "company"
+            else:
+                line.responsibility_side = "external"
+
+    @api.depends("responsibility", "rma_id.policy_id.free_customer_repairs")
+    def _compute_service_charge(self):
+        for line in self:
+            if not line.responsibility:
+                line.service_charge = line.service_charge or False
+            elif (
+                line.responsibility in CHARGED_RESPONSIBILITIES
+                and not line.rma_id.policy_id.free_customer_repairs
+            ):
+                line.service_charge = "charged"
+            else:
+                line.service_charge = "free"
+
     @api.depends("rma_id.name", "product_id")
     def _compute_display_name(self):
         for line in self:
@@ -782,7 +842,7 @@ class FactoryRmaLine(models.Model):
             "picking_type_id": warehouse.repair_type_id.id,
             "product_location_src_id": warehouse.rma_input_loc_id.id,
             "product_location_dest_id": warehouse.rma_input_loc_id.id,
-            "under_warranty": True,
+            "under_warranty": self.service_charge != "charged",
             "rma_line_id": self.id,
             "internal_notes": self.description or False,
         }
@@ -1022,6 +1082,36 @@ class FactoryRmaLine(models.Model):
                     qty=line.qty_received,
                     product=line.product_id.display_name,
                 ),
+            )
+        return True
+
+    def _check_can_record_agreement(self):
+        self._check_rma_group_user()
+        for line in self:
+            if line.state not in ("received", "judged", "processing"):
+                raise UserError(
+                    _(
+                        "The customer's agreement can only be recorded once the goods of %s are received.",  # noqa: E501
+                        line.display_name,
+                    )
+                )
+
+    def _check_rma_group_user(self):
+        if not self.env.su and not self.env.user.has_group("rma_factory.group_rma_user"):
+            raise AccessError(_("Only RMA users can record the customer's agreement."))
+
+    def action_record_customer_agreement(self):
+        """Sales records that the customer agreed to the charged service or
+        to the judged classification (AS-06); a charged repair only starts
+        after this."""
+        self._check_can_record_agreement()
+        todo = self.filtered(lambda line: not line.customer_agreed)
+        if not todo:
+            return True
+        todo.write({"customer_agreed": True, "customer_agreed_date": fields.Datetime.now()})
+        for line in todo:
+            line.rma_id.message_post(
+                body=_("The customer agreed to the handling of %s.", line.display_name)
             )
         return True
 

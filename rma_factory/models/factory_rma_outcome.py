@@ -36,6 +36,29 @@ DEFAULT_DESTINATION = {
     "sell_off": "defective",
 }
 
+#: who caused the problem, from the responsibility judgement (RESP-01..04,
+#: RESP-17, RESP-06). The first four are the company's own.
+RESPONSIBILITIES = [
+    ("production", "Production"),
+    ("quality_escape", "Quality escape (missed inspection)"),
+    ("process", "Process / engineering"),
+    ("supplier", "Supplier (raw material)"),
+    ("carrier", "Carrier"),
+    ("dealer", "Dealer (storage, handling, installation)"),
+    ("customer", "Customer misuse"),
+    ("force_majeure", "Force majeure"),
+]
+COMPANY_RESPONSIBILITIES = ("production", "quality_escape", "process", "supplier")
+
+#: responsibilities whose service is charged (收费) unless the policy
+#: makes customer-caused repairs free.
+CHARGED_RESPONSIBILITIES = ("dealer", "customer")
+
+SERVICE_CHARGES = [
+    ("free", "Free (免费)"),
+    ("charged", "Charged (收费)"),
+]
+
 
 class FactoryRmaOutcome(models.Model):
     """Catalogue of outcomes, so that reasons can restrict the outcomes they

@@ -66,6 +66,10 @@ class FactoryRmaPolicy(models.Model):
         default=True,
         help="Return-only (只退不补) lines are credited to the customer.",
     )
+    free_customer_repairs = fields.Boolean(
+        help="Repairs of goods damaged by the dealer or the customer are free instead of "
+        "charged (帮修品 without a fee).",
+    )
     escalation_user_id = fields.Many2one(
         "res.users",
         string="Escalation Manager",
