@@ -13,7 +13,8 @@
 # skipped because the browser/tour machinery (Chrome, websocket-client, HTTP server) is missing.
 #
 # Knobs: RMA_TEST_DB (database name), RMA_TEST_WITH_DEMO=1, RMA_KEEP_DB=1 (do not drop it),
-# RMA_TEST_LOG_LEVEL (Odoo log level during pytest, default warn), plus those of setup/common.sh.
+# RMA_TEST_LOG_LEVEL (Odoo log level during pytest, default warn), RMA_TEST_HTTP_PORT (port of the
+# test HTTP server, default 8069: change it to run two suites at once), plus those of common.sh.
 set -euo pipefail
 
 # shellcheck source=setup/common.sh
@@ -72,6 +73,7 @@ db_name = $DB
 dbfilter = ^$DB\$
 data_dir = $WORK_DIR/data
 http_interface = 127.0.0.1
+http_port = ${RMA_TEST_HTTP_PORT:-8069}
 max_cron_threads = 0
 CONF
 
