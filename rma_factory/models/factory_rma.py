@@ -27,8 +27,6 @@ REJECT_ALTERNATIVES = [
     ("other", "Other"),
 ]
 
-ESCALATION_STEPS = ("review", "return", "promise")
-
 
 class FactoryRma(models.Model):
     """Customer return (客退 / 退换货) authorisation.
@@ -750,7 +748,7 @@ class FactoryRma(models.Model):
         )._action_cancel()
         self.write({"state": "cancelled"})
         self._close_approval_activities()
-        self._close_escalations(list(ESCALATION_STEPS))
+        self._close_escalations(list(self._escalation_step_labels()))
         return True
 
     # ------------------------------------------------------------------
@@ -925,7 +923,7 @@ class FactoryRma(models.Model):
 
     def _action_done(self):
         self.write({"state": "done", "date_done": fields.Datetime.now()})
-        self._close_escalations(list(ESCALATION_STEPS))
+        self._close_escalations(list(self._escalation_step_labels()))
         self._send_satisfaction_request()
 
     def _send_satisfaction_request(self):
@@ -954,6 +952,16 @@ class FactoryRma(models.Model):
         ):
             steps.append("promise")
         return steps
+
+    def _escalation_step_labels(self):
+        """Summary of the escalation activity of each step. Addons adding
+        steps to ``_overdue_steps`` and ``_overdue_domain`` add their label
+        here."""
+        return {
+            "review": _("Review overdue"),
+            "return": _("Customer return overdue"),
+            "promise": _("Replacement arrival date not promised"),
+        }
 
     def _escalation_user(self):
         """Who gets the escalation activity: the policy's escalation manager,
@@ -984,11 +992,7 @@ class FactoryRma(models.Model):
         )
         done = {(a["res_id"], a["rma_escalation_step"]) for a in existing}
         activity_type = self.env.ref("rma_factory.mail_activity_type_rma_escalation")
-        labels = {
-            "review": _("Review overdue"),
-            "return": _("Customer return overdue"),
-            "promise": _("Replacement arrival date not promised"),
-        }
+        labels = self._escalation_step_labels()
         vals_list = []
         model_id = self.env["ir.model"]._get_id(self._name)
         for rma in rmas:
