@@ -4,13 +4,15 @@
     "name": "RMA Factory - Accounting",
     "summary": "Accounting side of customer returns: credit notes, refunds, charge-backs, "
     "write-downs",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/rma-factory/rma-factory",
     "author": "RMA Factory",
     "license": "LGPL-3",
     "depends": ["rma_factory", "stock_account"],
     "data": [
+        "security/ir.model.access.csv",
+        "wizards/factory_rma_credit_wizard_views.xml",
         "views/factory_rma_views.xml",
     ],
     "installable": True,

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class AccountMove(models.Model):
@@ -7,6 +7,24 @@ class AccountMove(models.Model):
     rma_id = fields.Many2one(
         "factory.rma", "RMA", index="btree_not_null", copy=False, readonly=True
     )
+
+    @api.depends("reversed_entry_id", "rma_id")
+    def _compute_invoice_currency_rate(self):
+        """RMA credit notes in the invoice's currency use the rate of the
+        invoice they reverse, so that the red-ink entry mirrors the invoice
+        in company currency and reconciles without exchange difference."""
+        res = super()._compute_invoice_currency_rate()
+        for move in self:
+            invoice = move.reversed_entry_id
+            if (
+                move.rma_id
+                and move.move_type == "out_refund"
+                and invoice
+                and invoice.currency_id == move.currency_id
+                and invoice.invoice_currency_rate
+            ):
+                move.invoice_currency_rate = invoice.invoice_currency_rate
+        return res
 
     def _post(self, soft=True):
         """Posting an RMA credit note reconciles it with the open receivable

@@ -4,6 +4,9 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
+#: RMA states in which received goods can be credited.
+CREDIT_STATES = ("received", "judged", "processing", "done")
+
 
 class FactoryRma(models.Model):
     _inherit = "factory.rma"
@@ -44,7 +47,7 @@ class FactoryRma(models.Model):
                 rma.refund_state = "credited"
 
     def _check_can_create_credit_note(self):
-        self._check_state(("received", "judged", "processing", "done"), _("Crediting"))
+        self._check_state(CREDIT_STATES, _("Crediting"))
         if not (
             self.env.su
             or self.env.user.has_group("rma_factory.group_rma_user")
@@ -58,16 +61,14 @@ class FactoryRma(models.Model):
         second click creates nothing while the first note exists."""
         self._lock_for_update()
         self._check_can_create_credit_note()
-        self.line_ids.flush_recordset()
-        lines = self.line_ids.filtered(
-            lambda x: (
-                x._needs_credit_note() and x.qty_received - x.qty_credited - x.qty_credit_draft > 0
-            )
-        )
+        lines = self._lines_to_credit()
         if not lines:
             raise UserError(
                 _("Nothing to credit: every accepted quantity is already on a credit note.")
             )
+        undetermined = lines.filtered(lambda x: x._invoice_undetermined())
+        if undetermined:
+            return self._action_open_credit_wizard(undetermined)
         invoice_lines = self.env["account.move.line"]
         for line in lines:
             invoice_lines |= line._origin_invoice_lines()
@@ -94,6 +95,44 @@ class FactoryRma(models.Model):
             vals["invoice_line_ids"] = [fields.Command.create(v) for v in lines_vals]
             moves |= self.env["account.move"].create(vals)
         return self._action_view_credit_notes(moves)
+
+    def _lines_to_credit(self):
+        """Credited lines with received quantity not yet on a credit note."""
+        self.line_ids.flush_recordset()
+        return self.line_ids.filtered(
+            lambda x: (
+                x._needs_credit_note()
+                and float_compare(
+                    x.qty_received - x.qty_credited - x.qty_credit_draft,
+                    0.0,
+                    precision_rounding=x.product_uom_id.rounding,
+                )
+                > 0
+            )
+        )
+
+    def action_create_credit_note_batch(self):
+        """Batch action of the RMA list: credit notes for every selected RMA
+        that has something to credit; the others are skipped."""
+        rmas = self.filtered(lambda r: r.state in CREDIT_STATES and r._lines_to_credit())
+        if not rmas:
+            raise UserError(_("None of the selected RMAs has anything left to credit."))
+        return rmas.action_create_credit_note()
+
+    def _action_open_credit_wizard(self, lines):
+        """The invoice of some lines cannot be determined: the user picks
+        the invoice lines (or states the goods were not invoiced)."""
+        wizard = self.env["factory.rma.credit.wizard"].create(
+            self.env["factory.rma.credit.wizard"]._prepare_wizard_vals(self, lines)
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Choose the Invoices to Credit"),
+            "res_model": "factory.rma.credit.wizard",
+            "res_id": wizard.id,
+            "views": [(False, "form")],
+            "target": "new",
+        }
 
     def _prepare_credit_note_vals(self, invoice):
         """Red-ink credit note header copied from the invoice it reverses."""

@@ -15,6 +15,23 @@ class FactoryRmaLine(models.Model):
         compute="_compute_qty_credited",
         store=True,
     )
+    credit_origin_line_ids = fields.Many2many(
+        "account.move.line",
+        "factory_rma_line_credit_origin_rel",
+        "rma_line_id",
+        "invoice_line_id",
+        string="Chosen Invoice Lines",
+        readonly=True,
+        copy=False,
+        help="Invoice lines chosen by the user in the credit note wizard when the "
+        "line has no sale or invoice line of its own.",
+    )
+    credit_not_invoiced = fields.Boolean(
+        "Not Invoiced",
+        readonly=True,
+        copy=False,
+        help="The user stated that the goods of this line were never invoiced: nothing to credit.",
+    )
 
     @api.depends("credit_line_ids.quantity", "credit_line_ids.parent_state")
     def _compute_qty_credited(self):
@@ -29,23 +46,40 @@ class FactoryRmaLine(models.Model):
             line.qty_credited = posted
             line.qty_credit_draft = draft
 
-    @api.depends("qty_credit_draft")
+    @api.depends("qty_credit_draft", "credit_origin_line_ids", "credit_not_invoiced")
     def _compute_is_resolved(self):
         return super()._compute_is_resolved()
 
     def _origin_invoice_lines(self):
         """Posted customer invoice lines the goods were billed on: the line's
-        own invoice line, else those of its sale line."""
+        own invoice line, else the lines chosen in the credit wizard, else
+        those of its sale line, oldest invoice first."""
         self.ensure_one()
         if self.invoice_line_id:
             return self.invoice_line_id
-        return self.sale_line_id.invoice_lines.filtered(
+        candidates = self.credit_origin_line_ids or self.sale_line_id.invoice_lines
+        return candidates.filtered(
             lambda aml: aml.move_id.move_type == "out_invoice" and aml.parent_state == "posted"
         ).sorted(lambda aml: (aml.move_id.invoice_date or aml.move_id.date, aml.id))
 
+    def _invoice_undetermined(self):
+        """Whether the invoice of a credited line cannot be found: no invoice
+        line, no sale line and nothing chosen yet. Such lines are never
+        guessed: the user picks the invoice lines in the credit wizard."""
+        self.ensure_one()
+        return (
+            self._credits_customer()
+            and not self.invoice_line_id
+            and not self.sale_line_id
+            and not self.credit_origin_line_ids
+            and not self.credit_not_invoiced
+        )
+
     def _needs_credit_note(self):
         self.ensure_one()
-        return self._credits_customer() and bool(self._origin_invoice_lines())
+        if not self._credits_customer() or self.credit_not_invoiced:
+            return False
+        return self._invoice_undetermined() or bool(self._origin_invoice_lines())
 
     def _check_resolved(self):
         """A credited line is resolved only once its credit note is posted;

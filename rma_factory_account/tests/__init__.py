@@ -1,3 +1,4 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from . import test_install
 from . import test_rma_credit_note
+from . import test_rma_credit_invoices

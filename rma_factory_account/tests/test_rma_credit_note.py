@@ -1,36 +1,11 @@
-from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from odoo.addons.rma_factory.tests.common import RmaCommon
+from .common import RmaAccountCommon
 
 
 @tagged("post_install", "-at_install")
-class TestRmaCreditNote(RmaCommon):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.tax13 = cls.env["account.tax"].create(
-            {"name": "VAT 13%", "amount": 13.0, "amount_type": "percent", "type_tax_use": "sale"}
-        )
-        (cls.mould | cls.connector).write({"taxes_id": [Command.set(cls.tax13.ids)]})
-
-    def _invoice(self, order):
-        invoice = order._create_invoices()
-        invoice.action_post()
-        return invoice
-
-    def _refund_rma(self, order, qty):
-        rma = self._create_rma(order)
-        rma.line_ids.quantity = qty
-        self._approve(rma)
-        self._receive(rma)
-        self._decide(rma, "refund")
-        rma.action_judge()
-        rma.action_process()
-        self._validate(self._pickings_of_kind(rma, "routing"))
-        return rma
-
+class TestRmaCreditNote(RmaAccountCommon):
     def test_unpaid_invoice_credit_note_reconciled(self):
         """AS-01: 4 of 10 credited from INV (1,130) → credit 452, residual 678."""
         order = self._deliver(self.customer_c, [(self.mould, 10, self.lot1)])
