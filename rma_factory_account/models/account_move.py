@@ -42,4 +42,5 @@ class AccountMove(models.Model):
             if len(lines.account_id) == 1 and lines & invoice.line_ids:
                 lines.reconcile()
         posted.rma_id._sync_state_from_stock()
+        posted.rma_id._close_refund_escalations()
         return posted

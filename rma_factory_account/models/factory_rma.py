@@ -1,7 +1,7 @@
 from collections import defaultdict
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare
 
 #: RMA states in which received goods can be credited.
@@ -18,33 +18,89 @@ class FactoryRma(models.Model):
     refund_state = fields.Selection(
         [
             ("none", "Nothing to credit"),
+            ("not_invoiced", "Not invoiced – quantities corrected"),
             ("to_credit", "To credit"),
             ("credited", "Credited"),
             ("reconciled", "Reconciled"),
+            ("paid", "Paid back"),
         ],
         compute="_compute_refund_state",
+        help="Not invoiced: the goods were never invoiced, only the sale quantities change. "
+        "Credited: the credit note is posted and stays as customer credit. Reconciled: the "
+        "credit note is reconciled with the invoice. Paid back: a refund payment settled it.",
     )
+    refund_payment_requested = fields.Boolean(
+        "Pay Back",
+        tracking=True,
+        copy=False,
+        help="The customer wants the money back (refund payment on the original payment's "
+        "journal) instead of keeping the credit.",
+    )
+    refund_payment_ids = fields.One2many(
+        "account.payment", "rma_id", string="Refund Payments", readonly=True
+    )
+    refund_deadline = fields.Datetime(
+        compute="_compute_refund_deadline",
+        store=True,
+        help="Refund due date: the goods' acceptance (judgement) plus the policy's refund "
+        "working days on the company calendar.",
+    )
+    refund_overdue = fields.Boolean(compute="_compute_refund_overdue")
 
     @api.depends("credit_note_ids")
     def _compute_credit_note_count(self):
         for rma in self:
             rma.credit_note_count = len(rma.credit_note_ids)
 
-    @api.depends("line_ids.qty_to_credit", "credit_note_ids.payment_state", "credit_note_ids.state")
+    @api.depends(
+        "line_ids.qty_to_credit",
+        "line_ids.credit_not_invoiced",
+        "credit_note_ids.payment_state",
+        "credit_note_ids.state",
+        "refund_payment_ids.state",
+    )
     def _compute_refund_state(self):
         for rma in self:
-            lines = rma.line_ids.filtered(lambda x: x._needs_credit_note())
+            credited = rma.line_ids.filtered(lambda x: x._credits_customer())
+            lines = credited.filtered(lambda x: x._needs_credit_note())
             notes = rma.credit_note_ids.filtered(lambda m: m.state == "posted")
-            if not lines:
+            if not credited:
                 rma.refund_state = "none"
-            elif any(line.qty_to_credit > 0 for line in lines):
+            elif not lines:
+                rma.refund_state = "not_invoiced"
+            elif not notes or any(line.qty_to_credit > 0 for line in lines):
                 rma.refund_state = "to_credit"
-            elif notes and all(
-                m.payment_state in ("paid", "reversed", "in_payment") for m in notes
-            ):
-                rma.refund_state = "reconciled"
+            elif all(m.payment_state in ("paid", "reversed", "in_payment") for m in notes):
+                paid_back = rma.refund_payment_ids.filtered(lambda p: p.state != "canceled")
+                rma.refund_state = "paid" if paid_back else "reconciled"
             else:
                 rma.refund_state = "credited"
+
+    @api.depends("date_judged", "policy_id.refund_working_days", "line_ids.decided_outcome")
+    def _compute_refund_deadline(self):
+        for rma in self:
+            if rma.date_judged and any(line._credits_customer() for line in rma.line_ids):
+                rma.refund_deadline = rma._add_working_days(
+                    rma.date_judged, rma.policy_id.refund_working_days
+                )
+            else:
+                rma.refund_deadline = False
+
+    def _compute_refund_overdue(self):
+        now = fields.Datetime.now()
+        for rma in self:
+            rma.refund_overdue = rma._is_refund_overdue(now)
+
+    def _is_refund_overdue(self, now):
+        """Past the refund deadline while the goods are not credited yet, or
+        while a requested refund payment is not made. A customer keeping the
+        credit is never overdue."""
+        self.ensure_one()
+        if not self.refund_deadline or self.refund_deadline >= now:
+            return False
+        return self.refund_state == "to_credit" or (
+            self.refund_state == "credited" and self.refund_payment_requested
+        )
 
     def _check_can_create_credit_note(self):
         self._check_state(CREDIT_STATES, _("Crediting"))
@@ -133,6 +189,133 @@ class FactoryRma(models.Model):
             "views": [(False, "form")],
             "target": "new",
         }
+
+    # ------------------------------------------------------------------
+    # Refund payments
+    # ------------------------------------------------------------------
+    def _check_can_register_refund(self):
+        if not (self.env.su or self.env.user.has_group("account.group_account_invoice")):
+            raise AccessError(_("Only accountants can register refund payments."))
+        self._check_state(CREDIT_STATES, _("Registering a refund payment"))
+
+    def action_register_refund_payment(self):
+        """Pay the customer back: an outbound payment for what is left on
+        each posted credit note (the invoice was already paid), on the
+        journal and with the method of the invoice's original payment,
+        reconciled with the credit note."""
+        self._lock_for_update()
+        self._check_can_register_refund()
+        payments = self.env["account.payment"]
+        for rma in self:
+            notes = rma.credit_note_ids.filtered(
+                lambda m: (
+                    m.state == "posted"
+                    and m.payment_state not in ("paid", "in_payment", "reversed")
+                    and not m.currency_id.is_zero(m.amount_residual)
+                )
+            )
+            if not notes:
+                raise UserError(
+                    _("%(rma)s has no posted credit note left to pay back.", rma=rma.name)
+                )
+            for note in notes:
+                vals = rma._prepare_refund_payment_register_vals(note)
+                wizard = (
+                    self.env["account.payment.register"]
+                    .with_context(active_model="account.move", active_ids=note.ids)
+                    .create(vals)
+                )
+                new = wizard._create_payments()
+                new.rma_id = rma
+                payments |= new
+        self.sudo().refund_payment_requested = True
+        self._close_refund_escalations()
+        return payments
+
+    def _prepare_refund_payment_register_vals(self, note):
+        """Values of Odoo's payment wizard for the refund of ``note``: the
+        original payment's journal and method, never a guess."""
+        self.ensure_one()
+        invoice = note.reversed_entry_id
+        origin = invoice._get_reconciled_payments().sorted(lambda p: (p.date, p.id))[-1:]
+        journal = origin.journal_id
+        if not journal:
+            journal = invoice._get_reconciled_statement_lines().journal_id[:1]
+        if not journal:
+            raise UserError(
+                _(
+                    "The original payment of %(invoice)s cannot be found: register the "
+                    "refund from the credit note %(note)s with Odoo's payment button.",
+                    invoice=invoice.display_name or "-",
+                    note=note.display_name,
+                )
+            )
+        vals = {"journal_id": journal.id, "amount": note.amount_residual}
+        method = journal.outbound_payment_method_line_ids.filtered(
+            lambda m: m.payment_method_id.code == origin.payment_method_line_id.code
+        )[:1]
+        if method:
+            vals["payment_method_line_id"] = method.id
+        return vals
+
+    # ------------------------------------------------------------------
+    # Refund SLA
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_escalate_overdue(self):
+        """Also escalate overdue refunds (step "refund"), once per RMA."""
+        res = super()._cron_escalate_overdue()
+        self._escalate_refund_overdue()
+        return res
+
+    @api.model
+    def _escalate_refund_overdue(self):
+        now = fields.Datetime.now()
+        candidates = self.search(
+            [
+                ("refund_deadline", "<", now),
+                "|",
+                ("state", "in", ("received", "judged", "processing")),
+                "&",
+                ("state", "=", "done"),
+                ("refund_payment_requested", "=", True),
+            ]
+        )
+        overdue = candidates.filtered(lambda r: r._is_refund_overdue(now))
+        if not overdue:
+            return
+        existing = self.env["mail.activity"].search(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "in", overdue.ids),
+                ("rma_escalation_step", "=", "refund"),
+            ]
+        )
+        done = set(existing.mapped("res_id"))
+        activity_type = self.env.ref("rma_factory.mail_activity_type_rma_escalation")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        vals_list = [
+            {
+                "res_model_id": model_id,
+                "res_id": rma.id,
+                "activity_type_id": activity_type.id,
+                "user_id": rma._escalation_user().id,
+                "summary": _("%(rma)s: Refund overdue", rma=rma.name),
+                "date_deadline": fields.Date.context_today(self),
+                "rma_escalation_step": "refund",
+            }
+            for rma in overdue
+            if rma.id not in done
+        ]
+        if vals_list:
+            self.env["mail.activity"].create(vals_list)
+
+    def _close_refund_escalations(self):
+        """Called after posting a credit note or paying back."""
+        now = fields.Datetime.now()
+        settled = self.sudo().filtered(lambda r: not r._is_refund_overdue(now))
+        if settled:
+            settled._close_escalations(["refund"])
 
     def _prepare_credit_note_vals(self, invoice):
         """Red-ink credit note header copied from the invoice it reverses."""

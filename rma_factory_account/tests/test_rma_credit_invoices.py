@@ -192,5 +192,5 @@ class TestRmaCreditInvoices(RmaAccountCommon):
         wizard.line_ids.not_invoiced = True
         wizard.action_confirm()
         self.assertFalse(rma.credit_note_ids)
-        self.assertEqual(rma.refund_state, "none")
+        self.assertEqual(rma.refund_state, "not_invoiced")
         self.assertEqual(rma.state, "done")

@@ -72,7 +72,7 @@ class TestRmaCreditNote(RmaAccountCommon):
     def test_not_invoiced_order_needs_no_credit_note(self):
         order = self._deliver(self.customer_c, [(self.connector, 10, None)])
         rma = self._refund_rma(order, 4)
-        self.assertEqual(rma.refund_state, "none")
+        self.assertEqual(rma.refund_state, "not_invoiced")
         self.assertEqual(rma.state, "done")
         self.assertEqual(order.order_line.qty_delivered, 6)
         self.assertEqual(order.order_line.qty_to_invoice, 6)
