@@ -1,1 +1,14 @@
-# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from . import factory_rma_defect
+from . import factory_rma_severity_rule
+from . import factory_rma_inspection
+from . import factory_rma_inspection_defect
+from . import factory_rma_8d
+from . import factory_rma_8d_action
+from . import factory_rma_8d_cause
+from . import factory_rma_8d_discipline
+from . import factory_rma_review
+from . import factory_rma
+from . import factory_rma_line
+from . import factory_rma_policy
+from . import res_partner
+from . import stock_move

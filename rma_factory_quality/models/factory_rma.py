@@ -1,0 +1,207 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+
+class FactoryRma(models.Model):
+    """Quality side of the RMA: its inspections and 8D reports, the
+    customer's request for an improvement report, and the guards that keep
+    the judgement with the inspection."""
+
+    _inherit = "factory.rma"
+
+    customer_requests_report = fields.Boolean(
+        "Customer Requests Improvement Report",
+        tracking=True,
+        help="The customer asks for an improvement (8D) report: an 8D is created whatever the "
+        "severity.",
+    )
+    inspection_ids = fields.One2many("factory.rma.inspection", "rma_id", "Inspections")
+    inspection_count = fields.Integer(compute="_compute_quality_counts")
+    open_inspection_count = fields.Integer(compute="_compute_quality_counts")
+    eightd_ids = fields.One2many("factory.rma.8d", "rma_id", "8D Reports")
+    eightd_count = fields.Integer(compute="_compute_quality_counts")
+    severity = fields.Selection(
+        [("minor", "Minor (轻微)"), ("major", "Major (严重)")],
+        compute="_compute_severity",
+        store=True,
+    )
+    inspection_deadline = fields.Datetime(
+        compute="_compute_inspection_deadline",
+        store=True,
+        help="Earliest deadline of the open inspections.",
+    )
+
+    @api.depends("inspection_ids.state", "eightd_ids")
+    def _compute_quality_counts(self):
+        for rma in self:
+            rma.inspection_count = len(rma.inspection_ids)
+            rma.open_inspection_count = len(rma._open_inspections())
+            rma.eightd_count = len(rma.eightd_ids)
+
+    @api.depends("inspection_ids.severity")
+    def _compute_severity(self):
+        for rma in self:
+            levels = set(rma.inspection_ids.mapped("severity"))
+            rma.severity = (
+                "major" if "major" in levels else ("minor" if "minor" in levels else False)
+            )
+
+    @api.depends("inspection_ids.deadline", "inspection_ids.state")
+    def _compute_inspection_deadline(self):
+        for rma in self:
+            deadlines = rma._open_inspections().filtered("deadline").mapped("deadline")
+            rma.inspection_deadline = min(deadlines) if deadlines else False
+
+    def _open_inspections(self):
+        return self.inspection_ids.filtered(
+            lambda i: i.state in ("draft", "in_progress", "waiting")
+        )
+
+    # ------------------------------------------------------------------
+    # Judgement guards
+    # ------------------------------------------------------------------
+    def _check_can_judge(self):
+        """Extends the core guard: the judgement comes from the inspections,
+        so an RMA with open inspections cannot be judged by hand."""
+        super()._check_can_judge()
+        for rma in self:
+            if rma._open_inspections():
+                raise UserError(
+                    _(
+                        "%(rma)s still has open inspections (%(names)s): close them to judge it.",
+                        rma=rma.name,
+                        names=", ".join(rma._open_inspections().mapped("name")),
+                    )
+                )
+
+    def _can_process_automatically(self):
+        """After the inspections judge an RMA its outcomes run at once,
+        unless the general manager must approve scrap/sell-off or the
+        customer must agree to a charged repair."""
+        self.ensure_one()
+        for line in self.line_ids:
+            if line._needs_outcome_approval() and not line.outcome_approved:
+                return False
+            if (
+                line.decided_outcome == "repair"
+                and line.service_charge == "charged"
+                and not line.customer_agreed
+            ):
+                return False
+        return True
+
+    # ------------------------------------------------------------------
+    # Escalation of overdue inspections
+    # ------------------------------------------------------------------
+    def _overdue_domain(self):
+        """Adds received RMAs whose inspection is late."""
+        return [
+            "|",
+            *super()._overdue_domain(),
+            "&",
+            ("state", "=", "received"),
+            ("inspection_deadline", "<", fields.Datetime.now()),
+        ]
+
+    def _overdue_steps(self, now):
+        steps = super()._overdue_steps(now)
+        if self.state == "received" and self.inspection_deadline and self.inspection_deadline < now:
+            steps.append("inspection")
+        return steps
+
+    def _escalation_step_labels(self):
+        return dict(super()._escalation_step_labels(), inspection=_("Inspection overdue"))
+
+    def write(self, vals):
+        res = super().write(vals)
+        if vals.get("state") in ("judged", "cancelled", "rejected", "done"):
+            self._close_escalations(["inspection"])
+        return res
+
+    # ------------------------------------------------------------------
+    # Containment (INSP-20)
+    # ------------------------------------------------------------------
+    def _containment_action(self, products):
+        """Stock of the same products in the company's internal locations
+        (outside the RMA locations) to check for the same defect; open
+        deliveries are listed from the stock moves."""
+        self.ensure_one()
+        warehouses = self.env["stock.warehouse"].search([("company_id", "=", self.company_id.id)])
+        rma_views = warehouses.rma_view_loc_id
+        rma_locations = (
+            self.env["stock.location"].search([("id", "child_of", rma_views.ids)])
+            if rma_views
+            else self.env["stock.location"]
+        )
+        domain = [
+            ("product_id", "in", products.ids),
+            ("location_id.usage", "=", "internal"),
+            ("location_id", "not in", rma_locations.ids),
+            ("company_id", "=", self.company_id.id),
+        ]
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Containment: stock to check"),
+            "res_model": "stock.quant",
+            "view_mode": "list",
+            "domain": domain,
+            "context": {"search_default_locationgroup": 0, "create": False},
+        }
+
+    def action_open_containment_deliveries(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Containment: open deliveries"),
+            "res_model": "stock.move",
+            "view_mode": "list,form",
+            "domain": [
+                ("product_id", "in", self.line_ids.product_id.ids),
+                ("state", "not in", ("done", "cancel", "draft")),
+                ("location_dest_id.usage", "=", "customer"),
+                ("company_id", "=", self.company_id.id),
+            ],
+            "context": {"create": False},
+        }
+
+    # ------------------------------------------------------------------
+    # Smart buttons
+    # ------------------------------------------------------------------
+    def action_view_inspections(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "rma_factory_quality.action_factory_rma_inspection"
+        )
+        action["domain"] = [("rma_id", "=", self.id)]
+        action["context"] = {"create": False}
+        if len(self.inspection_ids) == 1:
+            action.update(view_mode="form", res_id=self.inspection_ids.id, views=False)
+        return action
+
+    def action_view_8d(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "rma_factory_quality.action_factory_rma_8d"
+        )
+        action["domain"] = [("rma_id", "=", self.id)]
+        action["context"] = {"default_rma_id": self.id, "default_company_id": self.company_id.id}
+        if len(self.eightd_ids) == 1:
+            action.update(view_mode="form", res_id=self.eightd_ids.id, views=False)
+        return action
+
+    def action_create_8d(self):
+        """An 8D on request (the customer asks for an improvement report
+        before the inspection is done)."""
+        self.ensure_one()
+        if self.eightd_ids.filtered(lambda r: r.state != "cancelled"):
+            return self.action_view_8d()
+        inspection = self.inspection_ids.filtered(lambda i: i.state != "cancelled")[:1]
+        vals = (
+            inspection._prepare_8d_vals()
+            if inspection
+            else {"rma_id": self.id, "company_id": self.company_id.id, "leader_id": self.env.uid}
+        )
+        report = self.env["factory.rma.8d"].create(vals)
+        if inspection:
+            inspection.with_context(rma_inspection_closing=True).eightd_id = report
+        return self.action_view_8d()

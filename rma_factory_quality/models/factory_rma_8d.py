@@ -1,0 +1,363 @@
+import re
+from datetime import timedelta
+
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+QUALITY_MANAGER = "rma_factory_quality.group_quality_manager"
+QUALITY_INSPECTOR = "rma_factory_quality.group_quality_inspector"
+
+#: the disciplines, with the calendar days after opening each is due.
+DISCIPLINES = [
+    ("d0", "D0 Preparation", 0),
+    ("d1", "D1 Team", 1),
+    ("d2", "D2 Problem description", 1),
+    ("d3", "D3 Containment", 1),
+    ("d4", "D4 Root causes", 7),
+    ("d5", "D5 Permanent corrective actions", 10),
+    ("d6", "D6 Implementation and verification", 30),
+    ("d7", "D7 Prevention", 45),
+    ("d8", "D8 Closure and recognition", 60),
+]
+
+
+class FactoryRma8d(models.Model):
+    """8D report of a customer complaint (客诉8D报告 / 客户抱怨回复书),
+    created from the inspection when the severity is major or the customer
+    asks for an improvement report. Written by quality, approved by the
+    Quality Manager, sent to the customer, closed once the root cause is
+    verified and the actions are done."""
+
+    _name = "factory.rma.8d"
+    _description = "RMA 8D Report"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "id desc"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, readonly=True, copy=False, default="/")
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("in_progress", "In Progress"),
+            ("review", "In Review"),
+            ("approved", "Approved"),
+            ("sent", "Sent to Customer"),
+            ("closed", "Closed"),
+            ("cancelled", "Cancelled"),
+        ],
+        default="draft",
+        required=True,
+        readonly=True,
+        copy=False,
+        tracking=True,
+        group_expand=True,
+    )
+    rma_id = fields.Many2one("factory.rma", "RMA", required=True, index=True, check_company=True)
+    inspection_id = fields.Many2one("factory.rma.inspection", check_company=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    partner_id = fields.Many2one(related="rma_id.partner_id", store=True)
+    product_id = fields.Many2one(related="inspection_id.product_id", store=True)
+    lot_id = fields.Many2one(related="inspection_id.lot_id")
+    severity = fields.Selection(related="inspection_id.severity", store=True)
+    date_open = fields.Date(default=fields.Date.context_today, required=True)
+    date_closed = fields.Date(readonly=True, copy=False)
+
+    # D1 Team
+    leader_id = fields.Many2one("res.users", "Team Leader", domain=[("share", "=", False)])
+    team_user_ids = fields.Many2many("res.users", string="Internal Members")
+    team_partner_ids = fields.Many2many("res.partner", string="Customer / Supplier Contacts")
+    # D2 Problem description (5W2H)
+    problem_what = fields.Text("What")
+    problem_why = fields.Text("Why")
+    problem_where = fields.Text("Where")
+    problem_when = fields.Text("When")
+    problem_who = fields.Text("Who")
+    problem_how = fields.Text("How")
+    problem_how_many = fields.Text("How Many")
+    # D3, D5, D7 actions; D4 causes
+    action_ids = fields.One2many("factory.rma.8d.action", "eightd_id", "Actions")
+    containment_action_ids = fields.One2many(
+        "factory.rma.8d.action",
+        "eightd_id",
+        domain=[("kind", "=", "containment")],
+        context={"default_kind": "containment"},
+    )
+    corrective_action_ids = fields.One2many(
+        "factory.rma.8d.action",
+        "eightd_id",
+        domain=[("kind", "=", "corrective")],
+        context={"default_kind": "corrective"},
+    )
+    preventive_action_ids = fields.One2many(
+        "factory.rma.8d.action",
+        "eightd_id",
+        domain=[("kind", "=", "preventive")],
+        context={"default_kind": "preventive"},
+    )
+    cause_ids = fields.One2many("factory.rma.8d.cause", "eightd_id", "Root Causes")
+    root_cause_verified = fields.Boolean(compute="_compute_progress")
+    actions_done = fields.Boolean(compute="_compute_progress")
+    # D6 Implementation and verification
+    implementation_note = fields.Html("Implementation")
+    verification_note = fields.Html("Verification of Effectiveness")
+    # D7 Prevention
+    standards_updated = fields.Boolean("Standards / Work Instructions Updated")
+    fmea_updated = fields.Boolean("FMEA Updated")
+    control_plan_updated = fields.Boolean("Control Plan Updated")
+    horizontal_deployment = fields.Text(
+        help="Other products and specifications the measures are deployed to (水平展开)."
+    )
+    deployment_product_ids = fields.Many2many("product.product", string="Deployed to Products")
+    # D8 Closure
+    closure_note = fields.Text("Closure and Recognition")
+    customer_reply = fields.Selection(
+        [("pending", "Waiting"), ("accepted", "Accepted"), ("rejected", "Not accepted")],
+        default="pending",
+        tracking=True,
+        copy=False,
+    )
+    customer_reply_note = fields.Text(copy=False)
+    customer_reply_date = fields.Date(readonly=True, copy=False)
+    discipline_ids = fields.One2many("factory.rma.8d.discipline", "eightd_id", "Disciplines")
+    review_ids = fields.One2many("factory.rma.review", "eightd_id", "Review Meetings")
+
+    @api.depends("cause_ids.verified", "action_ids.date_done", "action_ids.kind")
+    def _compute_progress(self):
+        for report in self:
+            report.root_cause_verified = bool(report.cause_ids) and any(
+                cause.verified for cause in report.cause_ids
+            )
+            needed = report.action_ids.filtered(lambda a: a.kind in ("corrective", "preventive"))
+            report.actions_done = (
+                bool(needed)
+                and all(a.date_done for a in needed)
+                and {
+                    "corrective",
+                    "preventive",
+                }
+                <= set(needed.mapped("kind"))
+            )
+
+    # ------------------------------------------------------------------
+    # ORM
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                vals["name"] = (
+                    self.env["ir.sequence"].with_company(company).next_by_code("factory.rma.8d")
+                    or "/"
+                )
+        reports = super().create(vals_list)
+        for report in reports.filtered(lambda r: not r.discipline_ids):
+            report.discipline_ids = [
+                Command.create(vals) for vals in report._prepare_discipline_vals_list()
+            ]
+        return reports
+
+    def _prepare_discipline_vals_list(self):
+        """One row per discipline D0–D8 with its default due date; an
+        integrator changes the plan here."""
+        self.ensure_one()
+        start = self.date_open or fields.Date.context_today(self)
+        labels = dict(
+            self.env["factory.rma.8d.discipline"]._fields["code"]._description_selection(self.env)
+        )
+        return [
+            {
+                "code": code,
+                "name": labels[code],
+                "user_id": self.leader_id.id or False,
+                "date_due": start + timedelta(days=days),
+            }
+            for code, _label, days in DISCIPLINES
+        ]
+
+    # ------------------------------------------------------------------
+    # Guards
+    # ------------------------------------------------------------------
+    def _check_group(self, xmlid, action_label):
+        if self.env.su or self.env.user.has_group(xmlid):
+            return
+        raise AccessError(
+            _(
+                "Only members of “%(group)s” can %(action)s.",
+                group=self.env.ref(xmlid).name,
+                action=action_label,
+            )
+        )
+
+    def _check_state(self, states, action_label):
+        wrong = self.filtered(lambda r: r.state not in states)
+        if wrong:
+            raise UserError(
+                _(
+                    "%(action)s is not possible on %(name)s in state “%(state)s”.",
+                    action=action_label,
+                    name=wrong[0].name,
+                    state=dict(wrong[0]._fields["state"]._description_selection(self.env))[
+                        wrong[0].state
+                    ],
+                )
+            )
+
+    def _check_content_complete(self):
+        """Root cause verified, corrective and preventive actions done
+        (8D-09: measures must be effective before closing)."""
+        for report in self:
+            if not report.root_cause_verified:
+                raise UserError(_("%s: verify at least one root cause first.", report.name))
+            if not report.actions_done:
+                raise UserError(
+                    _(
+                        "%s: every corrective and preventive action must be done "
+                        "(with at least one of each).",
+                        report.name,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # Buttons
+    # ------------------------------------------------------------------
+    def action_start(self):
+        self._check_group(QUALITY_INSPECTOR, _("work on 8D reports"))
+        self._check_state(("draft",), _("Starting"))
+        self.write({"state": "in_progress"})
+        return True
+
+    def action_submit_review(self):
+        self._check_group(QUALITY_INSPECTOR, _("work on 8D reports"))
+        self._check_state(("in_progress",), _("Submitting for review"))
+        for report in self:
+            if not report.cause_ids or not report.corrective_action_ids:
+                raise UserError(
+                    _("%s: describe the root causes and the corrective actions first.", report.name)
+                )
+        self.write({"state": "review"})
+        return True
+
+    def action_approve(self):
+        """The Quality Manager approves the report before it goes to the
+        customer (8D-06)."""
+        self._check_group(QUALITY_MANAGER, _("approve 8D reports"))
+        self._check_state(("review",), _("Approving"))
+        for report in self:
+            if not report.root_cause_verified:
+                raise UserError(_("%s: verify at least one root cause first.", report.name))
+        self.write({"state": "approved"})
+        return True
+
+    def action_send(self):
+        """Open the mail composer with the complaint reply PDF."""
+        self.ensure_one()
+        self._check_group(QUALITY_INSPECTOR, _("send 8D reports"))
+        self._check_state(("approved", "sent"), _("Sending"))
+        template = self.env.ref("rma_factory_quality.mail_template_rma_8d")
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_model": self._name,
+                "default_res_ids": self.ids,
+                "default_template_id": template.id,
+                "default_composition_mode": "comment",
+                "mark_8d_as_sent": True,
+                "force_email": True,
+            },
+        }
+
+    def _mark_sent(self):
+        self.filtered(lambda r: r.state == "approved").write(
+            {"state": "sent", "customer_reply": "pending"}
+        )
+
+    @api.returns("mail.message", lambda value: value.id)
+    def message_post(self, **kwargs):
+        """Posting from the composer opened by ``action_send`` marks the
+        report as sent."""
+        if self.env.context.get("mark_8d_as_sent"):
+            self._mark_sent()
+        return super().message_post(**kwargs)
+
+    def action_customer_accepted(self):
+        self._check_group(QUALITY_INSPECTOR, _("record the customer's reply"))
+        self._check_state(("sent",), _("Recording the customer's reply"))
+        self.write(
+            {"customer_reply": "accepted", "customer_reply_date": fields.Date.context_today(self)}
+        )
+        return True
+
+    def action_customer_rejected(self):
+        """The customer does not accept the measures: the report goes back to
+        work and is issued again (8D-09, 8D-10)."""
+        self._check_group(QUALITY_INSPECTOR, _("record the customer's reply"))
+        self._check_state(("sent",), _("Recording the customer's reply"))
+        self.write(
+            {
+                "customer_reply": "rejected",
+                "customer_reply_date": fields.Date.context_today(self),
+                "state": "in_progress",
+            }
+        )
+        self.message_post(body=_("The customer did not accept the measures: reopened."))
+        return True
+
+    def action_close(self):
+        self._check_group(QUALITY_MANAGER, _("close 8D reports"))
+        self._check_state(("approved", "sent"), _("Closing"))
+        self._check_content_complete()
+        self.write({"state": "closed", "date_closed": fields.Date.context_today(self)})
+        return True
+
+    def action_cancel(self):
+        self._check_group(QUALITY_MANAGER, _("cancel 8D reports"))
+        self._check_state(("draft", "in_progress", "review", "approved"), _("Cancelling"))
+        self.write({"state": "cancelled"})
+        return True
+
+    def action_draft(self):
+        self._check_group(QUALITY_MANAGER, _("reopen 8D reports"))
+        self._check_state(("cancelled", "review", "approved"), _("Reopening"))
+        self.write({"state": "in_progress"})
+        return True
+
+    # ------------------------------------------------------------------
+    # Confidentiality (8D-07)
+    # ------------------------------------------------------------------
+    def _confidential_partners(self):
+        """Suppliers whose names never appear in a document for the
+        customer: the responsible suppliers of the RMA and the vendors of its
+        products, except those whitelisted on the partner."""
+        self.ensure_one()
+        partners = self.rma_id.line_ids.responsible_partner_id.filtered(
+            lambda p: (
+                p.supplier_rank > 0
+                or p
+                in self.rma_id.line_ids.filtered(
+                    lambda line: line.responsibility == "supplier"
+                ).responsible_partner_id
+            )
+        )
+        products = self.rma_id.line_ids.product_id | self.product_id
+        partners |= products.seller_ids.partner_id
+        partners |= self.inspection_id.responsible_partner_id.filtered(
+            lambda p: self.inspection_id.responsibility == "supplier"
+        )
+        partners = partners | partners.commercial_partner_id
+        return partners.filtered(lambda p: not p.rma_disclose_in_reports)
+
+    def _customer_safe(self, text):
+        """``text`` without the names of confidential suppliers."""
+        self.ensure_one()
+        if not text:
+            return text
+        for partner in self._confidential_partners():
+            for name in {partner.name, partner.commercial_partner_id.name} - {False, ""}:
+                text = re.sub(re.escape(name), _("[supplier]"), text, flags=re.IGNORECASE)
+        return text

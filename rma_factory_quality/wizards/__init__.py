@@ -1,0 +1,2 @@
+from . import factory_rma_severity_wizard
+from . import factory_rma_disposition_wizard
