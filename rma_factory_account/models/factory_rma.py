@@ -109,7 +109,7 @@ class FactoryRma(models.Model):
             or self.env.user.has_group("rma_factory.group_rma_user")
             or self.env.user.has_group("account.group_account_invoice")
         ):
-            raise UserError(_("Only RMA users and accountants can create RMA credit notes."))
+            raise AccessError(_("Only RMA users and accountants can create RMA credit notes."))
 
     def action_create_credit_note(self):
         """One red-ink credit note per RMA and original invoice for the
@@ -145,11 +145,25 @@ class FactoryRma(models.Model):
                 by_invoice[(line.rma_id, inv_line.move_id)].append(
                     line._prepare_credit_line_vals(inv_line, qty)
                 )
+        Move = self.env["account.move"]
+        if not Move.has_access("create"):
+            # RMA users without accounting rights prepare the draft (rights
+            # checked above); only accountants can post it.
+            Move = Move.sudo()
         moves = self.env["account.move"]
         for (rma, invoice), lines_vals in by_invoice.items():
             vals = rma._prepare_credit_note_vals(invoice)
             vals["invoice_line_ids"] = [fields.Command.create(v) for v in lines_vals]
-            moves |= self.env["account.move"].create(vals)
+            moves |= Move.with_company(invoice.company_id).create(vals)
+        moves = moves.with_env(self.env)
+        if not moves.has_access("read"):
+            self.message_post(
+                body=_(
+                    "Draft credit notes created, to be posted by accounting: %s",
+                    ", ".join(moves.sudo().mapped("display_name")),
+                )
+            )
+            return True
         return self._action_view_credit_notes(moves)
 
     def _lines_to_credit(self):
