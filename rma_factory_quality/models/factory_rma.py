@@ -63,7 +63,6 @@ class FactoryRma(models.Model):
     def _check_can_judge(self):
         """Extends the core guard: the judgement comes from the inspections,
         so an RMA with open inspections cannot be judged by hand."""
-        super()._check_can_judge()
         for rma in self:
             if rma._open_inspections():
                 raise UserError(
@@ -73,6 +72,7 @@ class FactoryRma(models.Model):
                         names=", ".join(rma._open_inspections().mapped("name")),
                     )
                 )
+        super()._check_can_judge()
 
     def _can_process_automatically(self):
         """After the inspections judge an RMA its outcomes run at once,

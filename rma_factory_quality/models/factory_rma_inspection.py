@@ -701,7 +701,9 @@ class FactoryRmaInspection(models.Model):
         once every inspection of a line is closed; split the line per lot
         and per good/defective portion when they differ."""
         for line in self.line_id:
-            inspections = line.inspection_ids.filtered(lambda i: i.state != "cancelled")
+            inspections = line.inspection_ids.filtered(lambda i: i.state != "cancelled").sorted(
+                "id"
+            )
             if any(i.state != "done" for i in inspections):
                 continue
             line._apply_inspections(inspections)

@@ -1,3 +1,5 @@
+from markupsafe import Markup
+
 from odoo import _, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare
@@ -98,6 +100,27 @@ class FactoryRmaLine(models.Model):
         vals = {"decided_outcome": outcome, "destination": destination}
         vals.update(first_inspection._prepare_line_judgement_vals())
         line.write(vals)
+
+    def _prepare_repair_vals(self, qty):
+        """Extends the core repair order with the inspection's rework plan
+        (返工方案) and cause analysis, so the workshop repairs what quality
+        decided."""
+        vals = super()._prepare_repair_vals(qty)
+        inspections = self.inspection_ids.filtered(lambda i: i.state == "done")
+        plans = [str(i.rework_plan) for i in inspections if i.rework_plan]
+        causes = [i.cause_analysis for i in inspections if i.cause_analysis]
+        if plans or causes:
+            notes = []
+            if vals.get("internal_notes"):
+                notes.append(Markup("<p>%s</p>") % vals["internal_notes"])
+            if causes:
+                notes.append(
+                    Markup("<p><b>%s</b> %s</p>") % (_("Cause analysis:"), "; ".join(causes))
+                )
+            # rework plans are Html fields, already sanitized
+            notes.extend(Markup(plan) for plan in plans)
+            vals["internal_notes"] = Markup("").join(notes)
+        return vals
 
     # ------------------------------------------------------------------
     # Manager override of an inspection's decision

@@ -1,7 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo.tests import TransactionCase
+from odoo.tests import TransactionCase, tagged
 
 
+@tagged("post_install", "-at_install")
 class TestInstall(TransactionCase):
     def test_installed_on_top_of_rma_factory(self):
         module = self.env["ir.module.module"].search([("name", "=", "rma_factory_quality")])
