@@ -43,7 +43,7 @@ class FactoryRmaLine(models.Model):
         inspected. Called when an RMA receipt is validated."""
         vals_list = []
         now = fields.Datetime.now()
-        for line in self:
+        for line in self.filtered("rma_id.policy_id.quality_inspection"):
             existing = line.inspection_ids.filtered(lambda i: i.state != "cancelled")
             lots = line._received_lots_for_inspection()
             for lot in lots:

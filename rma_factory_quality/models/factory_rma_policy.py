@@ -6,6 +6,11 @@ from .factory_rma_defect import SEVERITIES
 class FactoryRmaPolicy(models.Model):
     _inherit = "factory.rma.policy"
 
+    quality_inspection = fields.Boolean(
+        default=True,
+        help="Received goods get a quality inspection that decides their outcome; when off, "
+        "outcomes are decided by hand on the RMA.",
+    )
     sample_percent = fields.Float(
         "Minimum Sample (%)",
         default=10.0,

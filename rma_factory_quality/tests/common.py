@@ -11,6 +11,7 @@ class QualityCommon(RmaCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls.policy.quality_inspection = True
         cls.user_qi = new_test_user(
             cls.env, login="rma_qi", groups="rma_factory_quality.group_quality_inspector"
         )
