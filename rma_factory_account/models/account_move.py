@@ -7,6 +7,20 @@ class AccountMove(models.Model):
     rma_id = fields.Many2one(
         "factory.rma", "RMA", index="btree_not_null", copy=False, readonly=True
     )
+    rma_writedown_line_id = fields.Many2one(
+        "factory.rma.line",
+        "Written-down RMA Line",
+        index="btree_not_null",
+        copy=False,
+        readonly=True,
+    )
+    rma_writedown_amount = fields.Monetary(
+        "Write-down Amount",
+        currency_field="company_currency_id",
+        copy=False,
+        readonly=True,
+        help="Loss this entry adds (negative: takes back) for the defective goods.",
+    )
 
     @api.depends("reversed_entry_id", "rma_id")
     def _compute_invoice_currency_rate(self):

@@ -331,6 +331,25 @@ class FactoryRma(models.Model):
         if settled:
             settled._close_escalations(["refund"])
 
+    # ------------------------------------------------------------------
+    # Write-down of defective goods
+    # ------------------------------------------------------------------
+    def action_open_writedown_wizard(self):
+        """Button: write the goods in RMA/Defective down to their realisable
+        value (RMA Manager or accountant)."""
+        self.ensure_one()
+        Wizard = self.env["factory.rma.writedown.wizard"]
+        Wizard._check_can_write_down()
+        wizard = Wizard.create(Wizard._prepare_wizard_vals(self))
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Write Down Defective Goods"),
+            "res_model": "factory.rma.writedown.wizard",
+            "res_id": wizard.id,
+            "views": [(False, "form")],
+            "target": "new",
+        }
+
     def _prepare_credit_note_vals(self, invoice):
         """Red-ink credit note header copied from the invoice it reverses."""
         self.ensure_one()
