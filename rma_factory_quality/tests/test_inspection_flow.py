@@ -1,5 +1,7 @@
 from datetime import timedelta
 
+from freezegun import freeze_time
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
@@ -359,3 +361,58 @@ class TestInspectionFlow(QualityCommon):
         self.assertEqual(self._qty(self.mould, self.defective_loc, self.lot1), 3)
         self.assertEqual(self._qty(self.mould, self.slow_loc, self.lot2), 1)
         self.assertEqual(self._qty(self.mould, self.input_loc), 0)
+
+    def test_containment_quarantines_suspect_lot_and_overdue_escalation(self):
+        """AS-14 containment: the same lot still in WH/Stock goes to
+        RMA/Input and no delivery reserves it any more. AS-11: an overdue
+        inspection escalates once."""
+        rma = self._received_rma([(self.mould, 2, self.lot1)], requested="refund")
+        inspection = rma.inspection_ids.with_user(self.user_qi)
+        self._put_in_stock(self.mould, 5, self.lot1)
+        self._put_in_stock(self.mould, 3, self.lot2)
+        action = inspection.action_containment()
+        quants = self.env["stock.quant"].search(action["domain"])
+        self.assertEqual(sorted(quants.mapped("quantity")), [3, 5])
+        action = inspection.action_quarantine_suspect_stock()
+        picking = self.env["stock.picking"].search(action["domain"])
+        self.assertEqual(picking.move_ids.move_line_ids.lot_id, self.lot1)
+        self._validate(picking)
+        self.assertEqual(self._qty(self.mould, self.stock_loc, self.lot1), 0)
+        self.assertEqual(self._qty(self.mould, self.input_loc, self.lot1), 7)
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.dealer_a.id,
+                "order_line": [(0, 0, {"product_id": self.mould.id, "product_uom_qty": 10})],
+            }
+        )
+        order.action_confirm()
+        self.assertEqual(order.picking_ids.move_ids.quantity, 3, "only lot L2 is reservable")
+        self.assertEqual(order.picking_ids.move_ids.move_line_ids.lot_id, self.lot2)
+        with self.assertRaisesRegex(UserError, "No free stock"):
+            inspection.action_quarantine_suspect_stock()
+
+        # escalation: the inspection is late 7 days after receipt
+        with freeze_time(inspection.deadline + timedelta(hours=1)):
+            self.assertTrue(inspection.is_overdue)
+            self.assertIn(rma, self.env["factory.rma"].search([("is_overdue", "=", True)]))
+            self.env["factory.rma"]._cron_escalate_overdue()
+            self.env["factory.rma"]._cron_escalate_overdue()
+        escalations = self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "factory.rma"),
+                ("res_id", "=", rma.id),
+                ("rma_escalation_step", "=", "inspection"),
+            ]
+        )
+        self.assertEqual(len(escalations), 1)
+        self._inspect(
+            inspection,
+            [(self.d_appearance, 1)],
+            qty_inspected=1,
+            qty_good=0,
+            qty_defective=1,
+            verdict="confirmed",
+            responsibility="production",
+        )
+        inspection.action_done()
+        self.assertFalse(escalations.exists(), "closed when the RMA is judged")
