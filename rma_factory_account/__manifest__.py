@@ -4,7 +4,7 @@
     "name": "RMA Factory - Accounting",
     "summary": "Accounting side of customer returns: credit notes, refunds, charge-backs, "
     "write-downs",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/rma-factory/rma-factory",
     "author": "RMA Factory",
@@ -13,6 +13,7 @@
     "data": [
         "security/ir.model.access.csv",
         "data/account_analytic_data.xml",
+        "data/product_data.xml",
         "wizards/factory_rma_credit_wizard_views.xml",
         "wizards/factory_rma_writedown_wizard_views.xml",
         "views/factory_rma_views.xml",

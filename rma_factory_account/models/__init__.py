@@ -5,3 +5,4 @@ from . import factory_rma
 from . import factory_rma_line
 from . import res_company
 from . import res_config_settings
+from . import sale_order

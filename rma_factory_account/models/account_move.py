@@ -40,6 +40,15 @@ class AccountMove(models.Model):
                 move.invoice_currency_rate = invoice.invoice_currency_rate
         return res
 
+    def _rma_action_view(self, action_xmlid):
+        """Window action on these moves (smart buttons of the RMA)."""
+        action = self.env["ir.actions.act_window"]._for_xml_id(action_xmlid)
+        action["domain"] = [("id", "in", self.ids)]
+        action["context"] = {"create": False}
+        if len(self) == 1:
+            action.update(views=[(False, "form")], res_id=self.id)
+        return action
+
     def _post(self, soft=True):
         """Posting an RMA credit note reconciles it with the open receivable
         of the invoice it reverses (full or partial)."""

@@ -15,3 +15,9 @@ class AccountMoveLine(models.Model):
         readonly=True,
         help="Invoice line this RMA credit line takes its price from and reduces.",
     )
+    rma_charge_type = fields.Selection(
+        [("dealer", "Dealer charge-back"), ("freight", "Freight")],
+        "RMA Charge",
+        copy=False,
+        readonly=True,
+    )

@@ -12,7 +12,44 @@ class FactoryRma(models.Model):
     _inherit = "factory.rma"
 
     credit_note_ids = fields.One2many(
-        "account.move", "rma_id", string="Credit Notes", readonly=True
+        "account.move",
+        "rma_id",
+        string="Credit Notes",
+        readonly=True,
+        domain=[("move_type", "=", "out_refund")],
+    )
+    charge_invoice_ids = fields.One2many(
+        "account.move",
+        "rma_id",
+        string="Charge Invoices",
+        readonly=True,
+        domain=[("move_type", "=", "out_invoice")],
+        help="Paid repair, dealer charge-back and freight invoices of the RMA.",
+    )
+    charge_invoice_count = fields.Integer(compute="_compute_credit_note_count")
+    freight_amount = fields.Monetary(
+        "Freight Cost",
+        currency_field="company_currency_id",
+        tracking=True,
+        help="Freight of the return; split between customer and company by the payer.",
+    )
+    company_currency_id = fields.Many2one(related="company_id.currency_id")
+    freight_customer_percent = fields.Float(
+        "Customer Freight Share (%)",
+        compute="_compute_freight_customer_percent",
+        store=True,
+        readonly=False,
+        help="100 when the customer pays the freight, 0 when the company does; "
+        "e.g. 50 for a quality return shared half and half.",
+    )
+    freight_customer_amount = fields.Monetary(
+        "Freight Charged", currency_field="company_currency_id", compute="_compute_freight"
+    )
+    freight_company_cost = fields.Monetary(
+        "Freight Cost to Company",
+        currency_field="company_currency_id",
+        compute="_compute_freight",
+        help="Share of the freight the company bears, recorded against the RMA.",
     )
     credit_note_count = fields.Integer(compute="_compute_credit_note_count")
     refund_state = fields.Selection(
@@ -47,10 +84,24 @@ class FactoryRma(models.Model):
     )
     refund_overdue = fields.Boolean(compute="_compute_refund_overdue")
 
-    @api.depends("credit_note_ids")
+    @api.depends("credit_note_ids", "charge_invoice_ids")
     def _compute_credit_note_count(self):
         for rma in self:
             rma.credit_note_count = len(rma.credit_note_ids)
+            rma.charge_invoice_count = len(rma.charge_invoice_ids)
+
+    @api.depends("freight_payer")
+    def _compute_freight_customer_percent(self):
+        for rma in self:
+            rma.freight_customer_percent = 100.0 if rma.freight_payer == "customer" else 0.0
+
+    @api.depends("freight_amount", "freight_customer_percent")
+    def _compute_freight(self):
+        for rma in self:
+            currency = rma.company_id.currency_id
+            share = currency.round(rma.freight_amount * rma.freight_customer_percent / 100.0)
+            rma.freight_customer_amount = share
+            rma.freight_company_cost = rma.freight_amount - share
 
     @api.depends(
         "line_ids.qty_to_credit",
@@ -330,6 +381,136 @@ class FactoryRma(models.Model):
         settled = self.sudo().filtered(lambda r: not r._is_refund_overdue(now))
         if settled:
             settled._close_escalations(["refund"])
+
+    # ------------------------------------------------------------------
+    # Charges: paid repair, dealer charge-back, freight
+    # ------------------------------------------------------------------
+    def _check_can_charge(self):
+        self._check_state(CREDIT_STATES, _("Charging"))
+        if not (
+            self.env.su
+            or self.env.user.has_group("rma_factory.group_rma_user")
+            or self.env.user.has_group("account.group_account_invoice")
+        ):
+            raise AccessError(_("Only RMA users and accountants can create RMA charges."))
+
+    def action_create_repair_quotation(self):
+        """Paid repair (帮修品): Odoo's repair quotation for the charged
+        repairs the customer agreed to; its invoice is linked to the RMA."""
+        self._check_can_charge()
+        repairs = self.line_ids.filtered(
+            lambda x: x.service_charge == "charged" and x.customer_agreed
+        ).repair_ids.filtered(lambda r: r.state != "cancel" and not r.sale_order_id)
+        if not repairs:
+            raise UserError(
+                _("No charged repair agreed by the customer is waiting for a quotation.")
+            )
+        repairs = repairs.sudo()
+        for repair in repairs:
+            repair.action_create_sale_order()
+            repair.sale_order_id.origin = repair.rma_id.name
+        orders = repairs.sale_order_id.with_env(self.env)
+        if len(orders) == 1 and orders.has_access("read"):
+            return {
+                "type": "ir.actions.act_window",
+                "res_model": "sale.order",
+                "res_id": orders.id,
+                "views": [(False, "form")],
+            }
+        return orders
+
+    def _charge_product(self, charge_type):
+        """Service product of a charge line (hook)."""
+        xmlid = {
+            "dealer": "rma_factory_account.product_rma_charge",
+            "freight": "rma_factory_account.product_rma_freight",
+        }[charge_type]
+        return self.env.ref(xmlid)
+
+    def _charged_lines(self, charge_type):
+        """Non-cancelled charge invoice lines of this RMA of a kind."""
+        return self.env["account.move.line"].search(
+            [
+                ("move_id.rma_id", "=", self.id),
+                ("move_id.move_type", "=", "out_invoice"),
+                ("parent_state", "!=", "cancel"),
+                ("rma_charge_type", "=", charge_type),
+            ]
+        )
+
+    def _prepare_charge_lines_vals(self):
+        """{partner: [invoice line vals]} still to charge: the dealer's
+        replacements after replenish-first when the dealer is responsible,
+        and the customer's share of the freight."""
+        self.ensure_one()
+        by_partner = defaultdict(list)
+        charged = defaultdict(float)
+        for aml in self._charged_lines("dealer"):
+            charged[aml.rma_line_id.id] += aml.quantity
+        dealer_partner = self.partner_id.commercial_partner_id
+        if self.replenish_first:
+            for line in self.line_ids.filtered(lambda x: x.responsibility == "dealer"):
+                qty = line.qty_replaced - charged[line.id]
+                if float_compare(qty, 0.0, precision_rounding=line.product_uom_id.rounding) <= 0:
+                    continue
+                partner = line.responsible_partner_id or dealer_partner
+                dealer_partner = partner
+                by_partner[partner].append(line._prepare_dealer_charge_line_vals(qty))
+        currency = self.company_id.currency_id
+        if not currency.is_zero(self.freight_customer_amount) and not self._charged_lines(
+            "freight"
+        ):
+            by_partner[dealer_partner].append(self._prepare_freight_charge_line_vals())
+        return by_partner
+
+    def _prepare_freight_charge_line_vals(self):
+        self.ensure_one()
+        product = self._charge_product("freight")
+        return {
+            "product_id": product.id,
+            "name": _("%(rma)s: freight of the return", rma=self.name),
+            "quantity": 1.0,
+            "price_unit": self.freight_customer_amount,
+            "rma_charge_type": "freight",
+        }
+
+    def _prepare_charge_invoice_vals(self, partner):
+        self.ensure_one()
+        return {
+            "move_type": "out_invoice",
+            "partner_id": partner.id,
+            "invoice_origin": self.name,
+            "ref": _("%(rma)s charges", rma=self.name),
+            "company_id": self.company_id.id,
+            "currency_id": self.company_id.currency_id.id,
+            "rma_id": self.id,
+        }
+
+    def action_create_charge_invoice(self):
+        """Dealer charge-back (在其帐上扣除相应金额) and customer freight:
+        one customer invoice per RMA and payer for what is not charged yet.
+        A second click creates nothing."""
+        self._lock_for_update()
+        self._check_can_charge()
+        Move = self.env["account.move"]
+        if not Move.has_access("create"):
+            Move = Move.sudo()
+        moves = self.env["account.move"]
+        for rma in self:
+            for partner, lines_vals in rma._prepare_charge_lines_vals().items():
+                vals = rma._prepare_charge_invoice_vals(partner)
+                vals["invoice_line_ids"] = [fields.Command.create(v) for v in lines_vals]
+                moves |= Move.with_company(rma.company_id).create(vals)
+        if not moves:
+            raise UserError(_("Nothing to charge: every charge is already invoiced."))
+        moves = moves.with_env(self.env)
+        if not moves.has_access("read"):
+            return True
+        return moves._rma_action_view("account.action_move_out_invoice_type")
+
+    def action_view_charge_invoices(self):
+        self.ensure_one()
+        return self.charge_invoice_ids._rma_action_view("account.action_move_out_invoice_type")
 
     # ------------------------------------------------------------------
     # Write-down of defective goods

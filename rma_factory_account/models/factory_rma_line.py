@@ -360,3 +360,29 @@ class FactoryRmaLine(models.Model):
                 fields.Command.create(dict(common, account_id=allowance.id, balance=-amount)),
             ],
         }
+
+    # ------------------------------------------------------------------
+    # Charges
+    # ------------------------------------------------------------------
+    def _prepare_dealer_charge_line_vals(self, qty):
+        """Charge-back of ``qty`` replaced units to the dealer judged
+        responsible, at the original (net) sale price and taxes, on the
+        service product "RMA charge" so that no cost of goods is booked."""
+        self.ensure_one()
+        rma = self.rma_id
+        origin = self._origin_invoice_lines()[:1]
+        taxes = origin.tax_ids or self.sale_line_id.tax_id
+        return {
+            "product_id": rma._charge_product("dealer").id,
+            "name": _(
+                "%(rma)s: replacement of %(qty)s %(product)s (dealer responsible)",
+                rma=rma.name,
+                qty=qty,
+                product=self.product_id.display_name,
+            ),
+            "quantity": qty,
+            "price_unit": self.price_unit,
+            "tax_ids": [fields.Command.set(taxes.ids)],
+            "rma_line_id": self.id,
+            "rma_charge_type": "dealer",
+        }
