@@ -25,5 +25,8 @@
         "views/factory_rma_views.xml",
         "views/rma_factory_quality_menus.xml",
     ],
+    "demo": [
+        "demo/rma_factory_quality_demo.xml",
+    ],
     "installable": True,
 }

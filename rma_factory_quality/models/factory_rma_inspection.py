@@ -314,10 +314,38 @@ class FactoryRmaInspection(models.Model):
             else:
                 inspection.outcome = inspection.outcome or False
 
-    @api.depends("outcome")
+    @api.depends("outcome", "qty_good", "qty_defective")
     def _compute_destination(self):
+        """Return-only goods (只退不补) go back to stock when open customer
+        orders wait for the product and the goods are good, else to the
+        slow-moving store."""
         for inspection in self:
-            inspection.destination = DEFAULT_DESTINATION.get(inspection.outcome, False)
+            destination = DEFAULT_DESTINATION.get(inspection.outcome, False)
+            if (
+                inspection.outcome == "return_only"
+                and not inspection.qty_defective
+                and inspection._has_open_demand()
+            ):
+                destination = "stock"
+            inspection.destination = destination
+
+    def _has_open_demand(self):
+        self.ensure_one()
+        if not self.product_id:
+            return False
+        return bool(
+            self.env["stock.move"]
+            .sudo()
+            .search_count(
+                [
+                    ("product_id", "=", self.product_id.id),
+                    ("location_dest_id.usage", "=", "customer"),
+                    ("state", "in", ("confirmed", "waiting", "partially_available")),
+                    ("company_id", "=", self.company_id.id),
+                ],
+                limit=1,
+            )
+        )
 
     @api.depends("good_outcome")
     def _compute_good_destination(self):

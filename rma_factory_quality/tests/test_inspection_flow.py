@@ -416,3 +416,31 @@ class TestInspectionFlow(QualityCommon):
         )
         inspection.action_done()
         self.assertFalse(escalations.exists(), "closed when the RMA is judged")
+
+    def test_return_only_goes_to_stock_only_when_orders_wait(self):
+        """只退不补: good goods serve open orders (WH/Stock), otherwise the
+        slow-moving store."""
+        rma = self._received_rma([(self.connector, 10, None)], requested="return_only")
+        inspection = self._inspect(
+            rma.inspection_ids,
+            qty_inspected=1,
+            qty_good=1,
+            qty_defective=0,
+            verdict="not_confirmed",
+        )
+        inspection.outcome = "return_only"
+        self.assertEqual(inspection.destination, "slow_moving")
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.dealer_a.id,
+                "order_line": [(0, 0, {"product_id": self.connector.id, "product_uom_qty": 4})],
+            }
+        )
+        order.action_confirm()
+        inspection.outcome = "refund"
+        inspection.outcome = "return_only"
+        self.assertEqual(inspection.destination, "stock")
+        inspection.action_done()
+        self._validate(self._pickings_of_kind(rma, "routing"))
+        self.assertEqual(self._qty(self.connector, self.stock_loc), 10)
+        self.assertEqual(rma.line_ids.sale_line_id.qty_delivered, 0, "return only is credited")
