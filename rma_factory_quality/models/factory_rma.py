@@ -73,7 +73,7 @@ class FactoryRma(models.Model):
                         names=", ".join(rma._open_inspections().mapped("name")),
                     )
                 )
-        super()._check_can_judge()
+        return super()._check_can_judge()
 
     def _can_process_automatically(self):
         """After the inspections judge an RMA its outcomes run at once,
