@@ -33,7 +33,9 @@ class FactoryRma(models.Model):
         tracking=True,
         help="Freight of the return; split between customer and company by the payer.",
     )
-    company_currency_id = fields.Many2one(related="company_id.currency_id")
+    company_currency_id = fields.Many2one(
+        related="company_id.currency_id", string="Company Currency"
+    )
     freight_customer_percent = fields.Float(
         "Customer Freight Share (%)",
         compute="_compute_freight_customer_percent",

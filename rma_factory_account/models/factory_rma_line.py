@@ -51,7 +51,9 @@ class FactoryRmaLine(models.Model):
         currency_field="company_currency_id",
         help="Loss posted so far for the defective goods of this line.",
     )
-    company_currency_id = fields.Many2one(related="company_id.currency_id")
+    company_currency_id = fields.Many2one(
+        related="company_id.currency_id", string="Company Currency"
+    )
 
     @api.depends("writedown_move_ids.state", "writedown_move_ids.rma_writedown_amount")
     def _compute_writedown_amount(self):

@@ -6,3 +6,4 @@ from . import test_rma_refund_payment
 from . import test_rma_credit_rights
 from . import test_rma_writedown
 from . import test_rma_charges
+from . import test_rma_matching
