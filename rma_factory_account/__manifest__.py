@@ -19,6 +19,7 @@
         "wizards/factory_rma_credit_wizard_views.xml",
         "wizards/factory_rma_writedown_wizard_views.xml",
         "views/factory_rma_views.xml",
+        "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
         "report/factory_rma_matching_views.xml",
         "report/factory_rma_matching_reports.xml",

@@ -40,6 +40,16 @@ class AccountMove(models.Model):
                 move.invoice_currency_rate = invoice.invoice_currency_rate
         return res
 
+    def action_view_rma(self):
+        """Smart button of invoices, credit notes and write-downs: their RMA."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "factory.rma",
+            "res_id": self.rma_id.id,
+            "views": [(False, "form")],
+        }
+
     def _rma_action_view(self, action_xmlid):
         """Window action on these moves (smart buttons of the RMA)."""
         action = self.env["ir.actions.act_window"]._for_xml_id(action_xmlid)

@@ -4,6 +4,13 @@ from odoo import fields, models
 class AccountMoveLine(models.Model):
     _inherit = "account.move.line"
 
+    rma_id = fields.Many2one(
+        related="move_id.rma_id",
+        store=True,
+        index="btree_not_null",
+        string="RMA",
+        help="RMA of the journal entry, for reporting journal items by RMA.",
+    )
     rma_line_id = fields.Many2one(
         "factory.rma.line", "RMA Line", index="btree_not_null", copy=False, readonly=True
     )

@@ -26,7 +26,7 @@ class FactoryRma(models.Model):
         domain=[("move_type", "=", "out_invoice")],
         help="Paid repair, dealer charge-back and freight invoices of the RMA.",
     )
-    charge_invoice_count = fields.Integer(compute="_compute_credit_note_count")
+    charge_invoice_count = fields.Integer(compute="_compute_credit_note_count", compute_sudo=True)
     freight_amount = fields.Monetary(
         "Freight Cost",
         currency_field="company_currency_id",
@@ -53,7 +53,7 @@ class FactoryRma(models.Model):
         compute="_compute_freight",
         help="Share of the freight the company bears, recorded against the RMA.",
     )
-    credit_note_count = fields.Integer(compute="_compute_credit_note_count")
+    credit_note_count = fields.Integer(compute="_compute_credit_note_count", compute_sudo=True)
     refund_state = fields.Selection(
         [
             ("none", "Nothing to credit"),
@@ -64,6 +64,7 @@ class FactoryRma(models.Model):
             ("paid", "Paid back"),
         ],
         compute="_compute_refund_state",
+        compute_sudo=True,
         help="Not invoiced: the goods were never invoiced, only the sale quantities change. "
         "Credited: the credit note is posted and stays as customer credit. Reconciled: the "
         "credit note is reconciled with the invoice. Paid back: a refund payment settled it.",
@@ -84,7 +85,7 @@ class FactoryRma(models.Model):
         help="Refund due date: the goods' acceptance (judgement) plus the policy's refund "
         "working days on the company calendar.",
     )
-    refund_overdue = fields.Boolean(compute="_compute_refund_overdue")
+    refund_overdue = fields.Boolean(compute="_compute_refund_overdue", compute_sudo=True)
 
     @api.depends("credit_note_ids", "charge_invoice_ids")
     def _compute_credit_note_count(self):

@@ -48,6 +48,7 @@ class FactoryRmaLine(models.Model):
     writedown_amount = fields.Monetary(
         "Written Down",
         compute="_compute_writedown_amount",
+        compute_sudo=True,
         currency_field="company_currency_id",
         help="Loss posted so far for the defective goods of this line.",
     )

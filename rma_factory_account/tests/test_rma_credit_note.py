@@ -87,3 +87,28 @@ class TestRmaCreditNote(RmaAccountCommon):
         with self.assertRaises(AccessError):
             rma.credit_note_ids.with_user(self.user_cs).action_post()
         self.assertEqual(rma.credit_note_ids.state, "draft")
+
+    def test_reset_or_delete_credit_note_gives_quantity_back(self):
+        """A posted, reconciled credit note reset to draft un-reconciles the
+        invoice and gives the quantity back; deleting the draft too."""
+        order = self._deliver(self.customer_c, [(self.connector, 10, None)])
+        invoice = self._invoice(order)
+        rma = self._refund_rma(order, 3)
+        rma.action_create_credit_note()
+        refund = rma.credit_note_ids
+        refund.action_post()
+        self.assertAlmostEqual(invoice.amount_residual, 169.5 - 50.85)
+        self.assertEqual(rma.line_ids.qty_credited, 3)
+        self.assertEqual(refund.line_ids.rma_id, rma, "journal items carry the RMA")
+        self.assertEqual(refund.action_view_rma()["res_id"], rma.id)
+        refund.button_draft()
+        self.assertAlmostEqual(invoice.amount_residual, 169.5)
+        self.assertEqual(rma.line_ids.qty_credited, 0)
+        self.assertEqual(rma.line_ids.qty_to_credit, 3)
+        self.assertEqual(order.order_line.qty_invoiced, 7, "the draft still counts for sale")
+        refund.unlink()
+        self.assertFalse(rma.credit_note_ids)
+        self.assertEqual(order.order_line.qty_invoiced, 10)
+        self.assertEqual(rma.refund_state, "to_credit")
+        rma.action_create_credit_note()
+        self.assertEqual(rma.credit_note_ids.invoice_line_ids.quantity, 3)

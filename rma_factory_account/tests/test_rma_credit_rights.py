@@ -72,3 +72,17 @@ class TestRmaCreditRights(RmaAccountCommon):
         with self.assertRaises(AccessError):
             rma_b.action_create_credit_note_batch()
         self.assertFalse(rma.credit_note_ids)
+
+    def test_stock_and_rma_users_open_the_rma_with_its_accounting_fields(self):
+        order = self._deliver(self.customer_c, [(self.connector, 10, None)])
+        self._invoice(order)
+        rma = self._refund_rma(order, 2)
+        rma.action_create_credit_note()
+        for user in (self.user_stock, self.user_cs, self.user_acc):
+            values = rma.with_user(user).read(
+                ["refund_state", "credit_note_count", "charge_invoice_count", "refund_overdue"]
+            )[0]
+            self.assertEqual(values["refund_state"], "to_credit")
+            self.assertEqual(values["credit_note_count"], 1)
+            views = self.env["factory.rma"].with_user(user).get_views([(False, "form")])
+            self.assertIn("refund_state", views["views"]["form"]["arch"])
