@@ -16,6 +16,7 @@
         "data/account_analytic_data.xml",
         "data/product_data.xml",
         "data/ir_cron_data.xml",
+        "data/mail_template_data.xml",
         "wizards/factory_rma_credit_wizard_views.xml",
         "wizards/factory_rma_writedown_wizard_views.xml",
         "views/factory_rma_views.xml",

@@ -298,6 +298,7 @@ class FactoryRma(models.Model):
                 payments |= new
         self.sudo().refund_payment_requested = True
         self._close_refund_escalations()
+        self.sudo()._notify_customer("rma_factory_account.mail_template_rma_refund_done")
         return payments
 
     def _prepare_refund_payment_register_vals(self, note):

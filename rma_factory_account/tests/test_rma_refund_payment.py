@@ -81,6 +81,10 @@ class TestRmaRefundPayment(RmaAccountCommon):
         self.assertIn(note.payment_state, ("paid", "in_payment"))
         self.assertAlmostEqual(invoice.amount_residual, 0.0)
         self.assertEqual(rma.refund_state, "paid")
+        notice = rma.message_ids.filtered(lambda m: "has been paid" in (m.body or ""))
+        self.assertEqual(len(notice), 1, "the customer is told the refund is paid")
+        self.assertIn(self.customer_c, notice.partner_ids)
+        self.assertIn("452.00", notice.body)
         self.assertFalse(rma.refund_overdue)
         self.assertFalse(self._refund_activities(rma), "escalation closed")
         with self.assertRaises(UserError):
