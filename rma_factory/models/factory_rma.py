@@ -1,11 +1,14 @@
 from datetime import datetime, time, timedelta
 
 import pytz
+from dateutil.relativedelta import relativedelta
 from psycopg2 import OperationalError
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare, float_is_zero
+
+from .factory_rma_outcome import NO_GOODS_TYPES, RMA_TYPES
 
 STATES = [
     ("draft", "Draft"),
@@ -148,6 +151,60 @@ class FactoryRma(models.Model):
     freight_payer = fields.Selection(
         [("company", "Company"), ("customer", "Customer")], default="company", tracking=True
     )
+    rma_type = fields.Selection(
+        RMA_TYPES,
+        "Type",
+        default="return",
+        required=True,
+        tracking=True,
+        help="Return: goods come back. Shortage / carrier damage: nothing comes back, the missing "
+        "quantity is replenished and the carrier claimed. Complaint only: reply and corrective "
+        "action, or a concession. Spare part first: the part ships at approval, the defective "
+        "part comes back within a month. Advance replacement: the replacement ships once a "
+        "deposit is received.",
+    )
+    # Shortage / carrier damage
+    carrier_id = fields.Many2one("res.partner", "Carrier", tracking=True)
+    carrier_note_ref = fields.Char(
+        "Carrier's Signed Note", help="Reference of the delivery note the carrier signed."
+    )
+    claim_deadline = fields.Datetime("Carrier Claim Deadline", readonly=True, copy=False)
+    claim_amount = fields.Monetary("Claim Amount", copy=False)
+    claim_state = fields.Selection(
+        [
+            ("to_claim", "To claim"),
+            ("claimed", "Claimed"),
+            ("accepted", "Accepted"),
+            ("refused", "Refused"),
+            ("paid", "Paid"),
+        ],
+        "Carrier Claim",
+        copy=False,
+        tracking=True,
+    )
+    claim_reference = fields.Char("Claim Reference", copy=False)
+    withhold_carrier_freight = fields.Boolean(
+        compute="_compute_withhold_carrier_freight",
+        store=True,
+        readonly=False,
+        help="The freight owed to the carrier is withheld until the claim is settled.",
+    )
+    # Advance replacement against a deposit (先发新货,再退回)
+    deposit_amount = fields.Monetary(
+        compute="_compute_deposit_amount", store=True, readonly=False, copy=False
+    )
+    deposit_state = fields.Selection(
+        [
+            ("to_collect", "To collect"),
+            ("received", "Received"),
+            ("released", "Released"),
+            ("applied", "Applied"),
+        ],
+        readonly=True,
+        copy=False,
+        tracking=True,
+    )
+    date_deposit = fields.Datetime("Deposit Date", readonly=True, copy=False)
     replenish_first = fields.Boolean(
         "Replenish First",
         tracking=True,
@@ -272,6 +329,21 @@ class FactoryRma(models.Model):
         for rma in self:
             rma.amount_total = sum(rma.line_ids.mapped("price_subtotal"))
 
+    @api.depends("rma_type", "policy_id.withhold_carrier_freight")
+    def _compute_withhold_carrier_freight(self):
+        for rma in self:
+            rma.withhold_carrier_freight = (
+                rma.rma_type == "shortage" and rma.policy_id.withhold_carrier_freight
+            )
+
+    @api.depends("rma_type", "amount_total")
+    def _compute_deposit_amount(self):
+        for rma in self:
+            if rma.rma_type == "advance_replacement" and not rma.deposit_state:
+                rma.deposit_amount = rma.amount_total
+            elif rma.rma_type != "advance_replacement":
+                rma.deposit_amount = 0.0
+
     @api.depends("amount_total", "policy_id.second_approval_amount", "currency_id")
     def _compute_needs_second_approval(self):
         for rma in self:
@@ -313,6 +385,10 @@ class FactoryRma(models.Model):
             "&",
             ("state", "=", "approved"),
             ("return_deadline", "<", now),
+            "|",
+            "&",
+            ("claim_state", "=", "to_claim"),
+            ("claim_deadline", "<", now),
             "&",
             "&",
             ("replenish_first", "=", True),
@@ -638,19 +714,11 @@ class FactoryRma(models.Model):
     def _do_approve(self):
         now = fields.Datetime.now()
         for rma in self:
-            rma.write(
-                {
-                    "state": "approved",
-                    "manager_approved": True,
-                    "date_approved": now,
-                    "return_deadline": rma._add_working_days(
-                        now, rma.policy_id.return_working_days
-                    ),
-                }
-            )
+            rma.write(rma._prepare_approval_vals(now))
         self._close_approval_activities()
         self._close_escalations(["review"])
         self._create_receipts()
+        self._approve_by_type(now)
         replenish = self.filtered("replenish_first")
         if replenish:
             replenish.line_ids.filtered(
@@ -658,6 +726,102 @@ class FactoryRma(models.Model):
             )._create_replacements()
             replenish._schedule_promise_activity()
         self._notify_customer("rma_factory.mail_template_rma_approved")
+
+    def _prepare_approval_vals(self, now):
+        """Values written at the final approval: state, dates and the
+        deadlines of the RMA type."""
+        self.ensure_one()
+        policy = self.policy_id
+        vals = {
+            "state": "approved",
+            "manager_approved": True,
+            "date_approved": now,
+            "return_deadline": self._add_working_days(now, policy.return_working_days),
+        }
+        if self.rma_type in NO_GOODS_TYPES:
+            vals["return_deadline"] = False
+        elif self.rma_type == "spare_part":
+            vals["return_deadline"] = now + relativedelta(months=policy.spare_part_return_months)
+        if self.rma_type == "shortage":
+            start = self.picking_id.date_done or now
+            vals["claim_deadline"] = start + timedelta(hours=policy.carrier_claim_hours)
+            vals["claim_state"] = "to_claim"
+        if self.rma_type == "advance_replacement":
+            vals["deposit_state"] = "to_collect"
+        return vals
+
+    def _approve_by_type(self, now):
+        """Flow rules of the RMA types at approval: a shortage is replenished
+        at once and needs no receipt nor judgement; a spare part ships at
+        once; a complaint goes straight to the judgement."""
+        shortage = self.filtered(lambda r: r.rma_type == "shortage")
+        if shortage:
+            shortage.line_ids.write({"decided_outcome": "replace"})
+        ship_now = self.filtered(lambda r: r.rma_type in ("shortage", "spare_part"))
+        if ship_now:
+            ship_now.line_ids.filtered(lambda line: not line.is_third_party)._create_replacements()
+        if shortage:
+            shortage.write({"state": "processing", "date_judged": now})
+        complaint = self.filtered(lambda r: r.rma_type == "complaint")
+        if complaint:
+            complaint.write({"state": "received", "date_received": now})
+
+    # ------------------------------------------------------------------
+    # Advance replacement against a deposit
+    # ------------------------------------------------------------------
+    def _check_deposit(self, states, action_label):
+        self._check_rma_group("rma_factory.group_rma_manager", action_label)
+        for rma in self:
+            if rma.rma_type != "advance_replacement" or rma.deposit_state not in states:
+                raise UserError(
+                    _("%(action)s is not possible on %(rma)s.", action=action_label, rma=rma.name)
+                )
+
+    def action_deposit_received(self):
+        """The customer paid the deposit: the replacement ships (先发新货,
+        再退回). The accounting addon posts the deposit."""
+        self._lock_for_update()
+        self._check_deposit(("to_collect",), _("Recording the deposit"))
+        self._check_state(
+            ("approved", "received", "judged", "processing"), _("Recording the deposit")
+        )
+        self.write({"deposit_state": "received", "date_deposit": fields.Datetime.now()})
+        self.line_ids.filtered(lambda line: not line.is_third_party)._create_replacements()
+        return True
+
+    def action_release_deposit(self):
+        """The goods came back in order: the deposit is given back."""
+        self._lock_for_update()
+        self._check_deposit(("received",), _("Releasing the deposit"))
+        for rma in self:
+            missing = rma.line_ids.filtered(
+                lambda line: (
+                    float_compare(
+                        line.qty_received,
+                        line.quantity,
+                        precision_rounding=line.product_uom_id.rounding,
+                    )
+                    < 0
+                )
+            )
+            if missing:
+                raise UserError(
+                    _(
+                        "%(rma)s: %(product)s has not fully come back; apply the deposit instead.",
+                        rma=rma.name,
+                        product=missing[0].product_id.display_name,
+                    )
+                )
+        self.write({"deposit_state": "released"})
+        return True
+
+    def action_apply_deposit(self):
+        """The goods did not come back, or not in order: the deposit is kept
+        against the replacement."""
+        self._lock_for_update()
+        self._check_deposit(("received",), _("Applying the deposit"))
+        self.write({"deposit_state": "applied"})
+        return True
 
     def _schedule_promise_activity(self):
         activity_type = self.env.ref("mail.mail_activity_data_todo")
@@ -829,8 +993,11 @@ class FactoryRma(models.Model):
         for rma in self:
             undecided = rma.line_ids.filtered(
                 lambda line: (
-                    not float_is_zero(
-                        line.qty_received, precision_rounding=line.product_uom_id.rounding
+                    (
+                        not line._expects_goods_back()
+                        or not float_is_zero(
+                            line.qty_received, precision_rounding=line.product_uom_id.rounding
+                        )
                     )
                     and not line.decided_outcome
                 )
@@ -951,6 +1118,8 @@ class FactoryRma(models.Model):
             and self.state not in ("draft", "done", "rejected", "cancelled")
         ):
             steps.append("promise")
+        if self.claim_state == "to_claim" and self.claim_deadline and self.claim_deadline < now:
+            steps.append("claim")
         return steps
 
     def _escalation_step_labels(self):
@@ -961,6 +1130,7 @@ class FactoryRma(models.Model):
             "review": _("Review overdue"),
             "return": _("Customer return overdue"),
             "promise": _("Replacement arrival date not promised"),
+            "claim": _("Carrier claim overdue"),
         }
 
     def _escalation_user(self):

@@ -13,9 +13,11 @@ from .factory_rma_outcome import (
     CREDIT_OUTCOMES,
     DEFAULT_DESTINATION,
     DESTINATIONS,
+    NO_GOODS_TYPES,
     OUTCOMES,
     RESPONSIBILITIES,
     SERVICE_CHARGES,
+    SHIP_FIRST_TYPES,
 )
 
 #: goods destinations each outcome may use.
@@ -27,6 +29,7 @@ ALLOWED_DESTINATIONS = {
     "scrap": ("scrap",),
     "reject": ("customer",),
     "repair": ("customer",),
+    "concession": (),
 }
 
 #: RMA states in which a line still counts against the returnable quantity.
@@ -153,6 +156,24 @@ class FactoryRmaLine(models.Model):
         "classification that differs from the request.",
     )
     customer_agreed_date = fields.Datetime(readonly=True, copy=False)
+
+    # RMA types
+    is_third_party = fields.Boolean(
+        "Third-party Goods",
+        help="Goods the company did not sell (non-company products): no sale link, no credit; "
+        "sent back or scrapped.",
+    )
+    concession_amount = fields.Monetary(
+        help="Discount or concession granted instead of a return (complaint only).",
+    )
+    replacement_special_request = fields.Boolean(
+        "Special Replacement Quantity",
+        readonly=True,
+        copy=False,
+        help="平数补货: a replacement equals the accepted quantity unless an RMA Manager records "
+        "the customer's special request.",
+    )
+    replacement_special_note = fields.Text(readonly=True, copy=False)
 
     # Eligibility
     delivery_date = fields.Date(
@@ -433,6 +454,14 @@ class FactoryRmaLine(models.Model):
 
         if not float_is_zero(self.qty_pending_receipt, precision_rounding=rounding):
             return False
+        if not self._expects_goods_back():
+            # Shortage and complaint lines: nothing comes back; resolved once
+            # decided and, for a replacement, once it has been delivered.
+            if not self.decided_outcome:
+                return False
+            if self.decided_outcome == "replace":
+                return reached(self.qty_replaced, self.quantity)
+            return True
         base = self.qty_received
         if float_is_zero(base, precision_rounding=rounding):
             # Nothing came back and nothing is awaited: resolved unless a
@@ -455,6 +484,8 @@ class FactoryRmaLine(models.Model):
         """Whether the line's received goods are credited (refund, and
         return-only unless the policy says otherwise)."""
         self.ensure_one()
+        if self.is_third_party:
+            return False
         if self.decided_outcome == "return_only":
             return self.rma_id.policy_id.credit_return_only
         return self.decided_outcome in CREDIT_OUTCOMES
@@ -467,7 +498,7 @@ class FactoryRmaLine(models.Model):
         """Whether the approval creates a receipt for this line. Hook for
         RMA types where no goods come back (shortage, complaint only)."""
         self.ensure_one()
-        return self.product_id.type == "consu"
+        return self.product_id.type == "consu" and self.rma_id.rma_type not in NO_GOODS_TYPES
 
     # ------------------------------------------------------------------
     # Constraints and guards
@@ -475,6 +506,18 @@ class FactoryRmaLine(models.Model):
     @api.constrains("quantity", "sale_line_id", "move_id", "product_id")
     def _constrain_quantities(self):
         self._check_quantities()
+
+    @api.constrains("is_third_party", "sale_line_id", "move_id", "invoice_line_id")
+    def _check_third_party(self):
+        for line in self.filtered("is_third_party"):
+            if line.sale_line_id or line.move_id or line.invoice_line_id:
+                raise ValidationError(
+                    _(
+                        "%s is flagged as third-party goods: it cannot refer to a sale, delivery "
+                        "or invoice of the company.",
+                        line.product_id.display_name,
+                    )
+                )
 
     @api.constrains("sale_line_id", "move_id", "invoice_line_id", "product_id")
     def _check_origin_consistency(self):
@@ -606,6 +649,15 @@ class FactoryRmaLine(models.Model):
                         product=line.product_id.display_name,
                     )
                 )
+            if line.is_third_party and line.decided_outcome not in ("reject", "scrap"):
+                raise UserError(
+                    _(
+                        "Third-party goods (%s) can only be sent back or scrapped.",
+                        line.product_id.display_name,
+                    )
+                )
+            if not line._expects_goods_back():
+                continue
             if line.destination not in ALLOWED_DESTINATIONS[line.decided_outcome]:
                 raise UserError(
                     _(
@@ -687,6 +739,20 @@ class FactoryRmaLine(models.Model):
                         failures.append(
                             _("Return window closed on %s.", fields.Date.to_string(window_end))
                         )
+            if line.is_third_party:
+                # not the company's goods: no warranty nor return window
+                failures, warranty_end = [], False
+            if (
+                rma.rma_type == "shortage"
+                and line.delivery_date
+                and reference > line.delivery_date + relativedelta(days=policy.shortage_report_days)
+            ):
+                failures.append(
+                    _(
+                        "Shortage reported more than %s days after delivery.",
+                        policy.shortage_report_days,
+                    )
+                )
             if policy.require_bcd and not (rma.criterion_b or rma.criterion_c or rma.criterion_d):
                 failures.append(_("No B/C/D criterion met."))
             if policy.require_original_packaging and not line.cond_original_packaging:
@@ -1023,12 +1089,7 @@ class FactoryRmaLine(models.Model):
         lines before the goods come back."""
         vals_by_rma = defaultdict(list)
         for line in self:
-            target = (
-                line.quantity
-                if line.rma_id.replenish_first and line.state == "approved"
-                else line.qty_received
-            )
-            qty = target - line.qty_replacement_planned
+            qty = line._replacement_target_qty() - line.qty_replacement_planned
             if float_compare(qty, 0.0, precision_rounding=line.product_uom_id.rounding) > 0:
                 vals_by_rma[line.rma_id].append(line._prepare_replacement_move_vals(qty))
         if vals_by_rma:
@@ -1036,6 +1097,85 @@ class FactoryRmaLine(models.Model):
             pickings.action_assign()
             return pickings
         return self.env["stock.picking"]
+
+    def _replacement_target_qty(self):
+        """Quantity a line's replacements add up to (平数补货): the requested
+        quantity when the replacement ships first (replenish-first before the
+        goods come back, shortage, spare part, advance replacement), else the
+        received quantity."""
+        self.ensure_one()
+        rma = self.rma_id
+        if rma.rma_type in SHIP_FIRST_TYPES or (rma.replenish_first and self.state == "approved"):
+            return self.quantity
+        return self.qty_received
+
+    def _replacement_allowed_qty(self):
+        """Most a line may replace: the accepted quantity (the requested one
+        for the types that ship first)."""
+        self.ensure_one()
+        if self.rma_id.rma_type in SHIP_FIRST_TYPES or self.rma_id.replenish_first:
+            return max(self.quantity, self.qty_received)
+        return self.qty_received
+
+    def _check_replacement_quantities(self, moves):
+        """平数补货 (REPL, AS-13): validating replacements beyond the accepted
+        quantity needs an RMA Manager's recorded special request."""
+        for line in self:
+            if line.replacement_special_request:
+                continue
+            done = sum(
+                m.product_uom._compute_quantity(m.quantity, line.product_uom_id)
+                for m in line.move_ids
+                if m.rma_move_kind == "replacement" and (m.state == "done" or m in moves)
+            )
+            if (
+                float_compare(
+                    done,
+                    line._replacement_allowed_qty(),
+                    precision_rounding=line.product_uom_id.rounding,
+                )
+                > 0
+            ):
+                raise UserError(
+                    _(
+                        "The replacement of %(product)s (%(done)s) exceeds the accepted quantity "
+                        "%(allowed)s. An RMA Manager must record the customer's special request.",
+                        product=line.product_id.display_name,
+                        done=done,
+                        allowed=line._replacement_allowed_qty(),
+                    )
+                )
+
+    def action_open_special_request_wizard(self):
+        self.ensure_one()
+        if not self.env.user.has_group("rma_factory.group_rma_manager"):
+            raise AccessError(_("Only RMA Managers can accept a different replacement quantity."))
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Special Replacement Quantity"),
+            "res_model": "factory.rma.line.special.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_line_id": self.id},
+        }
+
+    def _record_replacement_special_request(self, note):
+        """Called by an RMA Manager: the customer asks for a replacement
+        quantity different from the returned one."""
+        if not self.env.su and not self.env.user.has_group("rma_factory.group_rma_manager"):
+            raise AccessError(_("Only RMA Managers can accept a different replacement quantity."))
+        if not (note or "").strip():
+            raise UserError(_("Describe the customer's special request."))
+        self.write({"replacement_special_request": True, "replacement_special_note": note})
+        for line in self:
+            line.rma_id.message_post(
+                body=_(
+                    "Special replacement quantity accepted for %(line)s: %(note)s",
+                    line=line.display_name,
+                    note=note,
+                )
+            )
+        return True
 
     def _create_send_back_for_repairs(self, repairs):
         """Repaired goods go back to the customer (called when a repair

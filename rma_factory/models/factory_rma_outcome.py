@@ -8,6 +8,7 @@ OUTCOMES = [
     ("reject", "Send back as is"),
     ("scrap", "Scrap"),
     ("sell_off", "Sell off"),
+    ("concession", "Discount / concession (no return)"),
 ]
 
 #: outcomes whose received quantity is credited to the customer and
@@ -34,6 +35,7 @@ DEFAULT_DESTINATION = {
     "reject": "customer",
     "scrap": "scrap",
     "sell_off": "defective",
+    "concession": False,
 }
 
 #: who caused the problem, from the responsibility judgement (RESP-01..04,
@@ -58,6 +60,19 @@ SERVICE_CHARGES = [
     ("free", "Free (免费)"),
     ("charged", "Charged (收费)"),
 ]
+
+#: RMA types (DESIGN, Decisions): each has its own flow rules.
+RMA_TYPES = [
+    ("return", "Return"),
+    ("shortage", "Shortage / carrier damage"),
+    ("complaint", "Complaint only"),
+    ("spare_part", "Spare part first"),
+    ("advance_replacement", "Advance replacement (deposit)"),
+]
+#: types where no goods come back.
+NO_GOODS_TYPES = ("shortage", "complaint")
+#: types whose replacement ships before (or without) the goods coming back.
+SHIP_FIRST_TYPES = ("shortage", "spare_part", "advance_replacement")
 
 
 class FactoryRmaOutcome(models.Model):

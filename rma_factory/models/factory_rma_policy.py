@@ -66,6 +66,21 @@ class FactoryRmaPolicy(models.Model):
         default=True,
         help="Return-only (只退不补) lines are credited to the customer.",
     )
+    shortage_report_days = fields.Integer(
+        default=2,
+        help="Calendar days after delivery within which the customer reports a shortage or "
+        "carrier damage; later reports fail the eligibility check.",
+    )
+    carrier_claim_hours = fields.Float(
+        default=24.0, help="Clock hours after delivery to file the claim with the carrier."
+    )
+    withhold_carrier_freight = fields.Boolean(
+        default=True, help="Withhold the carrier's freight until a damage claim is settled."
+    )
+    spare_part_return_months = fields.Integer(
+        default=1,
+        help="Months within which the defective part replaced by a spare part comes back.",
+    )
     free_customer_repairs = fields.Boolean(
         help="Repairs of goods damaged by the dealer or the customer are free instead of "
         "charged (帮修品 without a fee).",

@@ -22,7 +22,11 @@ class StockMove(models.Model):
     def _action_done(self, cancel_backorder=False):
         """Move RMAs forward when their goods move (receipt → received,
         last outcome document → done) and remember the lot received on a
-        line that had none."""
+        line that had none. Replacements never exceed the accepted quantity
+        (平数补货) unless a special request was recorded."""
+        replacements = self.filtered(lambda m: m.rma_move_kind == "replacement" and m.rma_line_id)
+        if replacements:
+            replacements.rma_line_id.sudo()._check_replacement_quantities(replacements)
         moves = super()._action_done(cancel_backorder=cancel_backorder)
         rma_moves = moves.filtered("rma_line_id")
         if rma_moves:

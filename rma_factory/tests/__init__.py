@@ -5,3 +5,4 @@ from . import test_rma_eligibility
 from . import test_rma_deadlines
 from . import test_rma_performance
 from . import test_rma_ui
+from . import test_rma_types
