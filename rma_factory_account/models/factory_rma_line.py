@@ -99,17 +99,36 @@ class FactoryRmaLine(models.Model):
         ).sorted(lambda aml: (aml.move_id.invoice_date or aml.move_id.date, aml.id))
 
     def _invoice_undetermined(self):
-        """Whether the invoice of a credited line cannot be found: no invoice
-        line, no sale line and nothing chosen yet. Such lines are never
-        guessed: the user picks the invoice lines in the credit wizard."""
+        """Whether the invoice of a credited line cannot be determined: no
+        invoice line and nothing chosen yet, and either no sale line or a
+        sale line billed on several invoices that still have something to
+        credit. Such lines are never guessed: the user picks the invoice
+        lines in the credit wizard."""
         self.ensure_one()
-        return (
-            self._credits_customer()
-            and not self.invoice_line_id
-            and not self.sale_line_id
-            and not self.credit_origin_line_ids
-            and not self.credit_not_invoiced
-        )
+        if (
+            not self._credits_customer()
+            or self.invoice_line_id
+            or self.credit_origin_line_ids
+            or self.credit_not_invoiced
+        ):
+            return False
+        if not self.sale_line_id:
+            return True
+        invoice_lines = self._origin_invoice_lines()
+        if len(invoice_lines.move_id) <= 1:
+            return False
+        credited = self._credited_qty_by_invoice_line(invoice_lines)
+        open_invoices = invoice_lines.filtered(
+            lambda aml: (
+                float_compare(
+                    aml.quantity - credited[aml.id],
+                    0.0,
+                    precision_rounding=aml.product_uom_id.rounding or 0.01,
+                )
+                > 0
+            )
+        ).move_id
+        return len(open_invoices) > 1
 
     def _needs_credit_note(self):
         self.ensure_one()

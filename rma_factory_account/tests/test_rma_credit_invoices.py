@@ -194,3 +194,41 @@ class TestRmaCreditInvoices(RmaAccountCommon):
         self.assertFalse(rma.credit_note_ids)
         self.assertEqual(rma.refund_state, "not_invoiced")
         self.assertEqual(rma.state, "done")
+
+    def test_sale_line_billed_on_two_invoices_is_chosen_not_guessed(self):
+        """10 × C-20 billed 6 on INV1 and 4 on INV2: which invoice the 3
+        returned units were billed on is not known, the user picks INV2."""
+        order = self._deliver(self.customer_c, [(self.connector, 10, None)])
+        draft = order._create_invoices()
+        draft.invoice_line_ids.quantity = 6
+        draft.action_post()
+        inv1 = draft
+        inv2 = self._invoice(order)
+        self.assertEqual(inv2.invoice_line_ids.quantity, 4)
+        rma = self._refund_rma(order, 3)
+        self.assertEqual(rma.refund_state, "to_credit")
+        action = rma.action_create_credit_note()
+        self.assertEqual(action["res_model"], "factory.rma.credit.wizard")
+        self.assertFalse(rma.credit_note_ids)
+        wizard = self.env["factory.rma.credit.wizard"].browse(action["res_id"])
+        wizard.line_ids.invoice_line_ids = inv2.invoice_line_ids
+        wizard.action_confirm()
+        refund = rma.credit_note_ids
+        self.assertEqual(refund.reversed_entry_id, inv2)
+        refund.action_post()
+        self.assertAlmostEqual(inv2.amount_residual, 67.8 - 50.85)
+        self.assertAlmostEqual(inv1.amount_residual, 101.7)
+        self.assertEqual(order.order_line.qty_invoiced, 7)
+        self.assertEqual(rma.state, "done")
+
+    def test_fully_credited_invoice_does_not_make_the_invoice_ambiguous(self):
+        """INV1 fully reversed, the order billed again on INV2: only INV2
+        has something left, so the credit follows it without a wizard."""
+        order = self._deliver(self.customer_c, [(self.connector, 10, None)])
+        inv1 = self._invoice(order)
+        reversal = inv1._reverse_moves()
+        reversal.action_post()
+        inv2 = self._invoice(order)
+        rma = self._refund_rma(order, 2)
+        rma.action_create_credit_note()
+        self.assertEqual(rma.credit_note_ids.reversed_entry_id, inv2)

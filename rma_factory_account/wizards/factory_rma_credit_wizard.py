@@ -55,6 +55,7 @@ class FactoryRmaCreditWizard(models.TransientModel):
                     or aml.company_id != rma_line.company_id
                     or aml.move_id.commercial_partner_id
                     != rma_line.rma_id.partner_id.commercial_partner_id
+                    or (rma_line.sale_line_id and rma_line.sale_line_id not in aml.sale_line_ids)
                 )
             )
             if wrong:
