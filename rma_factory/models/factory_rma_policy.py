@@ -81,6 +81,17 @@ class FactoryRmaPolicy(models.Model):
         default=1,
         help="Months within which the defective part replaced by a spare part comes back.",
     )
+    reply_deemed_days = fields.Integer(
+        "Reply Deemed Accepted After (days)",
+        default=45,
+        help="Calendar days after the customer reply report without an answer after which "
+        "it is deemed accepted and the RMA closed.",
+    )
+    recheck_days = fields.Integer(
+        "Closure Re-check After (days)",
+        default=30,
+        help="Days after closure for the re-check activity and the satisfaction request.",
+    )
     free_customer_repairs = fields.Boolean(
         help="Repairs of goods damaged by the dealer or the customer are free instead of "
         "charged (帮修品 without a fee).",

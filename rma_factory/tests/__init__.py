@@ -6,3 +6,4 @@ from . import test_rma_deadlines
 from . import test_rma_performance
 from . import test_rma_ui
 from . import test_rma_types
+from . import test_rma_reply

@@ -10,6 +10,5 @@ from . import factory_rma_review
 from . import factory_rma
 from . import factory_rma_line
 from . import factory_rma_policy
-from . import res_partner
 from . import stock_move
 from . import factory_rma_quality_demo

@@ -1,4 +1,3 @@
-import re
 from datetime import timedelta
 
 from odoo import Command, _, api, fields, models
@@ -330,34 +329,11 @@ class FactoryRma8d(models.Model):
     # ------------------------------------------------------------------
     # Confidentiality (8D-07)
     # ------------------------------------------------------------------
-    def _confidential_partners(self):
-        """Suppliers whose names never appear in a document for the
-        customer: the responsible suppliers of the RMA and the vendors of its
-        products, except those whitelisted on the partner."""
-        self.ensure_one()
-        partners = self.rma_id.line_ids.responsible_partner_id.filtered(
-            lambda p: (
-                p.supplier_rank > 0
-                or p
-                in self.rma_id.line_ids.filtered(
-                    lambda line: line.responsibility == "supplier"
-                ).responsible_partner_id
-            )
-        )
-        products = self.rma_id.line_ids.product_id | self.product_id
-        partners |= products.seller_ids.partner_id
-        partners |= self.inspection_id.responsible_partner_id.filtered(
-            lambda p: self.inspection_id.responsibility == "supplier"
-        )
-        partners = partners | partners.commercial_partner_id
-        return partners.filtered(lambda p: not p.rma_disclose_in_reports)
-
     def _customer_safe(self, text):
-        """``text`` without the names of confidential suppliers."""
+        """``text`` without the names of confidential suppliers (those of
+        the RMA, of its products and of the inspection's judgement)."""
         self.ensure_one()
-        if not text:
-            return text
-        for partner in self._confidential_partners():
-            for name in {partner.name, partner.commercial_partner_id.name} - {False, ""}:
-                text = re.sub(re.escape(name), _("[supplier]"), text, flags=re.IGNORECASE)
-        return text
+        extra = self.product_id.seller_ids.partner_id
+        if self.inspection_id.responsibility == "supplier":
+            extra |= self.inspection_id.responsible_partner_id
+        return self.rma_id._customer_safe_text(text, extra_partners=extra)
