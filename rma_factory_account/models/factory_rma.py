@@ -204,11 +204,14 @@ class FactoryRma(models.Model):
             # RMA users without accounting rights prepare the draft (rights
             # checked above); only accountants can post it.
             Move = Move.sudo()
-        moves = self.env["account.move"]
+        vals_by_company = defaultdict(list)
         for (rma, invoice), lines_vals in by_invoice.items():
             vals = rma._prepare_credit_note_vals(invoice)
             vals["invoice_line_ids"] = [fields.Command.create(v) for v in lines_vals]
-            moves |= Move.with_company(invoice.company_id).create(vals)
+            vals_by_company[invoice.company_id].append(vals)
+        moves = self.env["account.move"]
+        for company, vals_list in vals_by_company.items():
+            moves |= Move.with_company(company).create(vals_list)
         moves = moves.with_env(self.env)
         if not moves.has_access("read"):
             self.message_post(
