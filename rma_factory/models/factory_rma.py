@@ -206,6 +206,37 @@ class FactoryRma(models.Model):
         tracking=True,
     )
     date_deposit = fields.Datetime("Deposit Date", readonly=True, copy=False)
+    # Step deadlines (SEED §3.3)
+    team_id = fields.Many2one(
+        "crm.team",
+        "Sales Team",
+        compute="_compute_team_id",
+        store=True,
+        readonly=False,
+        check_company=True,
+    )
+    urgent = fields.Boolean(
+        tracking=True,
+        help="Leadership's special approval: shortened solution limit (2 working days, 3 "
+        "international) counted from the approval.",
+    )
+    is_international = fields.Boolean(
+        compute="_compute_is_international",
+        store=True,
+        readonly=False,
+        help="Customer abroad: solution within 15–30 working days instead of 7.",
+    )
+    needs_onsite = fields.Boolean(
+        "On-site Verification", help="Someone verifies the goods at the customer's warehouse."
+    )
+    date_onsite = fields.Datetime("On-site Verified", readonly=True, copy=False)
+    onsite_deadline = fields.Datetime(compute="_compute_step_deadlines", store=True)
+    judgement_deadline = fields.Datetime(compute="_compute_step_deadlines", store=True)
+    analysis_deadline = fields.Datetime(compute="_compute_step_deadlines", store=True)
+    solution_deadline = fields.Datetime(compute="_compute_step_deadlines", store=True)
+    reply_deadline = fields.Datetime(
+        "Complaint Reply Deadline", compute="_compute_step_deadlines", store=True
+    )
     # Customer reply report (顾客退换货答复报告)
     customer_cause = fields.Text(
         "Cause (customer wording)",
@@ -359,6 +390,93 @@ class FactoryRma(models.Model):
         for rma in self:
             rma.amount_total = sum(rma.line_ids.mapped("price_subtotal"))
 
+    @api.depends("user_id")
+    def _compute_team_id(self):
+        for rma in self:
+            rma.team_id = rma.user_id.sale_team_id or rma.team_id
+
+    @api.depends("partner_id.country_id", "company_id.country_id")
+    def _compute_is_international(self):
+        for rma in self:
+            country = rma.partner_id.commercial_partner_id.country_id
+            rma.is_international = bool(
+                country and rma.company_id.country_id and country != rma.company_id.country_id
+            )
+
+    @api.depends(
+        "needs_onsite",
+        "urgent",
+        "is_international",
+        "rma_type",
+        "date_submitted",
+        "date_approved",
+        "date_received",
+        "date_judged",
+        "line_ids.responsibility",
+        "policy_id",
+    )
+    def _compute_step_deadlines(self):
+        """Deadlines of the steps (SEED §3.3): clock/calendar days where the
+        seeds say 天 or hours, working days on the company calendar where
+        they say 工作日."""
+        for rma in self:
+            policy = rma.policy_id
+            rma.onsite_deadline = (
+                rma._add_working_days(rma.date_submitted, policy.onsite_working_days)
+                if rma.needs_onsite and rma.date_submitted
+                else False
+            )
+            rma.judgement_deadline = (
+                rma.date_received + timedelta(days=policy.judgement_days)
+                if rma.date_received and rma.rma_type not in NO_GOODS_TYPES
+                else False
+            )
+            rma.analysis_deadline = (
+                rma._add_working_days(rma.date_submitted, policy.analysis_working_days)
+                if rma.date_submitted and policy.analysis_working_days
+                else False
+            )
+            rma.solution_deadline = rma._solution_deadline()
+            reply = False
+            if rma.rma_type == "complaint" and rma.date_judged:
+                ours = any(line.responsibility_side == "company" for line in rma.line_ids)
+                days = (
+                    policy.complaint_reply_internal_working_days
+                    if ours
+                    else policy.complaint_reply_external_working_days
+                )
+                reply = rma._add_working_days(rma.date_judged, days)
+            rma.reply_deadline = reply
+
+    def _solution_deadline(self):
+        self.ensure_one()
+        policy = self.policy_id
+        if self.urgent and self.date_approved:
+            days = (
+                policy.intl_urgent_solution_working_days
+                if self.is_international
+                else policy.urgent_solution_working_days
+            )
+            return self._add_working_days(self.date_approved, days)
+        if not self.date_submitted:
+            return False
+        days = (
+            policy.intl_solution_working_days
+            if self.is_international
+            else policy.solution_working_days
+        )
+        return self._add_working_days(self.date_submitted, days) if days else False
+
+    def action_onsite_verified(self):
+        """The on-site verification at the customer's warehouse is done."""
+        self._check_rma_group("rma_factory.group_rma_user", _("record the on-site verification"))
+        for rma in self:
+            if not rma.needs_onsite or rma.date_onsite:
+                raise UserError(_("%s does not wait for an on-site verification.", rma.name))
+        self.write({"date_onsite": fields.Datetime.now()})
+        self._close_escalations(["onsite"])
+        return True
+
     @api.depends("rma_type", "policy_id.withhold_carrier_freight")
     def _compute_withhold_carrier_freight(self):
         for rma in self:
@@ -406,7 +524,36 @@ class FactoryRma(models.Model):
 
     def _overdue_domain(self):
         now = fields.Datetime.now()
+        open_states = ("draft", "done", "rejected", "cancelled")
         return [
+            "|",
+            "|",
+            "|",
+            "|",
+            "|",
+            "&",
+            "&",
+            ("needs_onsite", "=", True),
+            ("date_onsite", "=", False),
+            "&",
+            ("onsite_deadline", "<", now),
+            ("state", "not in", open_states),
+            "&",
+            ("state", "=", "received"),
+            ("judgement_deadline", "<", now),
+            "&",
+            ("state", "in", ("submitted", "approved", "received")),
+            ("analysis_deadline", "<", now),
+            "&",
+            "&",
+            ("date_reply_sent", "=", False),
+            ("solution_deadline", "<", now),
+            ("state", "not in", open_states),
+            "&",
+            "&",
+            ("date_reply_sent", "=", False),
+            ("reply_deadline", "<", now),
+            ("state", "not in", ("rejected", "cancelled")),
             "|",
             "|",
             "&",
@@ -1048,6 +1195,7 @@ class FactoryRma(models.Model):
         self._lock_for_update()
         self._check_can_judge()
         self.write({"state": "judged", "date_judged": fields.Datetime.now()})
+        self._close_escalations(["judgement", "analysis"])
         return True
 
     def _check_can_process(self):
@@ -1165,6 +1313,7 @@ class FactoryRma(models.Model):
         return super().message_post(**kwargs)
 
     def _mark_reply_sent(self):
+        self._close_escalations(["solution", "reply"])
         for rma in self:
             rma.write(
                 {
@@ -1209,8 +1358,9 @@ class FactoryRma(models.Model):
         """An accepted (or deemed accepted) reply closes the RMA once its
         goods and documents are complete."""
         to_close = self.filtered(
-            lambda r: r.state in ("judged", "processing")
-            and all(line.is_resolved for line in r.line_ids)
+            lambda r: (
+                r.state in ("judged", "processing") and all(line.is_resolved for line in r.line_ids)
+            )
         )
         if to_close:
             to_close._action_done()
@@ -1222,16 +1372,17 @@ class FactoryRma(models.Model):
         now = fields.Datetime.now()
         rmas = self.search([("reply_state", "=", "sent")])
         deemed = rmas.filtered(
-            lambda r: r.date_reply_sent
-            and r.date_reply_sent + timedelta(days=r.policy_id.reply_deemed_days) <= now
+            lambda r: (
+                r.date_reply_sent
+                and r.date_reply_sent + timedelta(days=r.policy_id.reply_deemed_days) <= now
+            )
         )
         if deemed:
             deemed.write({"reply_state": "deemed_accepted", "date_reply_answer": now})
             for rma in deemed:
                 rma.message_post(
                     body=_(
-                        "No answer from the customer within %s days: the reply is deemed "
-                        "accepted.",
+                        "No answer from the customer within %s days: the reply is deemed accepted.",
                         rma.policy_id.reply_deemed_days,
                     )
                 )
@@ -1245,8 +1396,7 @@ class FactoryRma(models.Model):
         now = fields.Datetime.now()
         rmas = self.search([("state", "=", "done"), ("followup_done", "=", False)])
         due = rmas.filtered(
-            lambda r: r.date_done
-            and r.date_done + timedelta(days=r.policy_id.recheck_days) <= now
+            lambda r: r.date_done and r.date_done + timedelta(days=r.policy_id.recheck_days) <= now
         )
         if not due:
             return due
@@ -1288,6 +1438,25 @@ class FactoryRma(models.Model):
             steps.append("promise")
         if self.claim_state == "to_claim" and self.claim_deadline and self.claim_deadline < now:
             steps.append("claim")
+        active = self.state not in ("draft", "done", "rejected", "cancelled")
+
+        def late(deadline):
+            return bool(deadline and deadline < now)
+
+        if active and self.needs_onsite and not self.date_onsite and late(self.onsite_deadline):
+            steps.append("onsite")
+        if self.state == "received" and late(self.judgement_deadline):
+            steps.append("judgement")
+        if self.state in ("submitted", "approved", "received") and late(self.analysis_deadline):
+            steps.append("analysis")
+        if active and not self.date_reply_sent and late(self.solution_deadline):
+            steps.append("solution")
+        if (
+            self.state not in ("rejected", "cancelled")
+            and not self.date_reply_sent
+            and late(self.reply_deadline)
+        ):
+            steps.append("reply")
         return steps
 
     def _escalation_step_labels(self):
@@ -1299,6 +1468,11 @@ class FactoryRma(models.Model):
             "return": _("Customer return overdue"),
             "promise": _("Replacement arrival date not promised"),
             "claim": _("Carrier claim overdue"),
+            "onsite": _("On-site verification overdue"),
+            "judgement": _("Quality judgement overdue"),
+            "analysis": _("Cause analysis overdue"),
+            "solution": _("Solution and reply overdue"),
+            "reply": _("Complaint reply overdue"),
         }
 
     def _escalation_user(self):

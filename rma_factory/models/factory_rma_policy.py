@@ -81,6 +81,38 @@ class FactoryRmaPolicy(models.Model):
         default=1,
         help="Months within which the defective part replaced by a spare part comes back.",
     )
+    # Step deadlines (SEED §3.3)
+    onsite_working_days = fields.Integer(
+        "On-site Verification (working days)", default=3, help="TIME-34."
+    )
+    judgement_days = fields.Integer(
+        "Quality Judgement (days after receipt)", default=2, help="TIME-13, calendar days."
+    )
+    analysis_working_days = fields.Integer(
+        "Analysis (working days)", default=3, help="TIME-26: cause analysis after submission."
+    )
+    solution_working_days = fields.Integer(
+        "Solution and Reply (working days)",
+        default=7,
+        help="TIME-26: solved and answered after submission (domestic).",
+    )
+    intl_solution_working_days = fields.Integer(
+        "International Solution (working days)", default=30, help="TIME-29: 15–30 working days."
+    )
+    urgent_solution_working_days = fields.Integer(
+        "Urgent Solution (working days)",
+        default=2,
+        help="TIME-27: after the leadership's special approval (domestic).",
+    )
+    intl_urgent_solution_working_days = fields.Integer(
+        "International Urgent Solution (working days)", default=3, help="TIME-29."
+    )
+    complaint_reply_external_working_days = fields.Integer(
+        "Complaint Reply, Not Our Cause (working days)", default=1, help="TIME-23."
+    )
+    complaint_reply_internal_working_days = fields.Integer(
+        "Complaint Corrective-action Reply (working days)", default=2, help="TIME-24."
+    )
     reply_deemed_days = fields.Integer(
         "Reply Deemed Accepted After (days)",
         default=45,

@@ -7,3 +7,4 @@ from . import test_rma_performance
 from . import test_rma_ui
 from . import test_rma_types
 from . import test_rma_reply
+from . import test_rma_step_deadlines

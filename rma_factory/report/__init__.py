@@ -1,0 +1,1 @@
+from . import factory_rma_deadline_report

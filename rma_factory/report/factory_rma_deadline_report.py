@@ -1,0 +1,87 @@
+from odoo import fields, models, tools
+
+#: (step, deadline column, column of the date the step was done)
+STEPS = [
+    ("review", "review_deadline", "date_approved"),
+    ("onsite", "onsite_deadline", "date_onsite"),
+    ("return", "return_deadline", "date_received"),
+    ("analysis", "analysis_deadline", "date_judged"),
+    ("judgement", "judgement_deadline", "date_judged"),
+    ("solution", "solution_deadline", "date_reply_sent"),
+    ("reply", "reply_deadline", "date_reply_sent"),
+    ("claim", "claim_deadline", "NULL::timestamp"),
+]
+
+
+class FactoryRmaDeadlineReport(models.Model):
+    """One row per RMA step with a deadline: when it was due, when it was
+    done and whether it was late, for the deadline report by team and user
+    (SEED §3.3). A SQL view: nothing to keep in sync."""
+
+    _name = "factory.rma.deadline.report"
+    _description = "RMA Step Deadlines"
+    _auto = False
+    _order = "deadline desc"
+
+    rma_id = fields.Many2one("factory.rma", "RMA", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    partner_id = fields.Many2one("res.partner", "Customer", readonly=True)
+    user_id = fields.Many2one("res.users", "Responsible", readonly=True)
+    team_id = fields.Many2one("crm.team", "Sales Team", readonly=True)
+    rma_state = fields.Selection(
+        lambda self: self.env["factory.rma"]._fields["state"].selection,
+        "RMA Status",
+        readonly=True,
+    )
+    step = fields.Selection(
+        [
+            ("review", "Review"),
+            ("onsite", "On-site verification"),
+            ("return", "Customer return"),
+            ("analysis", "Cause analysis"),
+            ("judgement", "Quality judgement"),
+            ("solution", "Solution and reply"),
+            ("reply", "Complaint reply"),
+            ("claim", "Carrier claim"),
+        ],
+        readonly=True,
+    )
+    deadline = fields.Datetime(readonly=True)
+    date_done = fields.Datetime("Done", readonly=True)
+    is_late = fields.Boolean("Late", readonly=True)
+    is_open = fields.Boolean("Open", readonly=True)
+    delay_hours = fields.Float("Delay (hours)", readonly=True, aggregator="avg")
+
+    def _select_step(self, index, step, deadline, done):
+        return f"""
+            SELECT rma.id * 10 + {index} AS id,
+                   rma.id AS rma_id,
+                   rma.company_id,
+                   rma.partner_id,
+                   rma.user_id,
+                   rma.team_id,
+                   rma.state AS rma_state,
+                   '{step}' AS step,
+                   rma.{deadline} AS deadline,
+                   {done if done.startswith("NULL") else "rma." + done} AS date_done,
+                   COALESCE({done if done.startswith("NULL") else "rma." + done},
+                            (now() AT TIME ZONE 'UTC')) > rma.{deadline} AS is_late,
+                   {done if done.startswith("NULL") else "rma." + done} IS NULL
+                       AND rma.state NOT IN ('done', 'rejected', 'cancelled') AS is_open,
+                   GREATEST(EXTRACT(EPOCH FROM (
+                       COALESCE({done if done.startswith("NULL") else "rma." + done},
+                                (now() AT TIME ZONE 'UTC')) - rma.{deadline})) / 3600.0, 0
+                   ) AS delay_hours
+              FROM factory_rma rma
+             WHERE rma.{deadline} IS NOT NULL
+               AND (rma.state NOT IN ('rejected', 'cancelled')
+                    OR {done if done.startswith("NULL") else "rma." + done} IS NOT NULL)
+        """
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        query = " UNION ALL ".join(
+            self._select_step(index, step, deadline, done)
+            for index, (step, deadline, done) in enumerate(STEPS)
+        )
+        self.env.cr.execute(f"CREATE OR REPLACE VIEW {self._table} AS ({query})")  # noqa: S608
