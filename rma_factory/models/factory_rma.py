@@ -150,8 +150,30 @@ class FactoryRma(models.Model):
         default="courier",
     )
     freight_payer = fields.Selection(
-        [("company", "Company"), ("customer", "Customer")], default="company", tracking=True
+        [
+            ("company", "Company"),
+            ("customer", "Customer"),
+            ("split", "Split"),
+            ("dealer", "Dealer"),
+            ("carrier", "Carrier"),
+        ],
+        compute="_compute_freight_payer",
+        store=True,
+        readonly=False,
+        tracking=True,
+        help="Default from the policy by reason category (quality returns split 50/50 per the "
+        "seeds), then by the judged responsibility (dealer, customer or carrier pays).",
     )
+    freight_split_percent = fields.Float(
+        "Customer Freight Share (%)",
+        compute="_compute_freight_payer",
+        store=True,
+        readonly=False,
+    )
+    expected_arrival_date = fields.Date(
+        help="Pick-up and drop-off are pre-notified: when the goods are expected.",
+    )
+    pickup_place = fields.Char("Pick-up / Arrival Place")
     rma_type = fields.Selection(
         RMA_TYPES,
         "Type",
@@ -389,6 +411,30 @@ class FactoryRma(models.Model):
     def _compute_amount_total(self):
         for rma in self:
             rma.amount_total = sum(rma.line_ids.mapped("price_subtotal"))
+
+    @api.depends("policy_id", "line_ids.reason_id.category", "line_ids.responsibility", "rma_type")
+    def _compute_freight_payer(self):
+        """Who pays the return freight (RESP-18): the policy's default for
+        the reason category, replaced by the judged external party."""
+        for rma in self:
+            policy = rma.policy_id
+            categories = set(rma.line_ids.reason_id.mapped("category"))
+            payer = (
+                policy.freight_payer_quality
+                if "quality" in categories
+                else policy.freight_payer_non_quality
+            ) or "company"
+            external = set(rma.line_ids.mapped("responsibility")) - {False}
+            if external and external <= {"dealer"}:
+                payer = "dealer"
+            elif external and external <= {"customer", "dealer"}:
+                payer = "customer"
+            elif external and external <= {"carrier"}:
+                payer = "carrier"
+            rma.freight_payer = payer
+            rma.freight_split_percent = (
+                policy.freight_split_percent if payer == "split" else rma.freight_split_percent
+            )
 
     @api.depends("user_id")
     def _compute_team_id(self):
@@ -851,6 +897,17 @@ class FactoryRma(models.Model):
                     reasons=reasons,
                 )
             )
+        for rma in self:
+            if rma.return_method in ("pickup", "drop_off") and (
+                not rma.expected_arrival_date or not rma.pickup_place
+            ):
+                raise UserError(
+                    _(
+                        "%s: goods are picked up or dropped off only when pre-notified: record "
+                        "the expected arrival date and place first.",
+                        rma.name,
+                    )
+                )
         self.line_ids._check_quantities()
 
     def action_approve(self):

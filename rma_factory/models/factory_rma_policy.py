@@ -81,6 +81,22 @@ class FactoryRmaPolicy(models.Model):
         default=1,
         help="Months within which the defective part replaced by a spare part comes back.",
     )
+    # Freight (RESP-18)
+    freight_payer_quality = fields.Selection(
+        [("company", "Company"), ("customer", "Customer"), ("split", "Split")],
+        "Freight Payer (Quality Returns)",
+        default="split",
+        required=True,
+    )
+    freight_payer_non_quality = fields.Selection(
+        [("company", "Company"), ("customer", "Customer"), ("split", "Split")],
+        "Freight Payer (Other Returns)",
+        default="customer",
+        required=True,
+    )
+    freight_split_percent = fields.Float(
+        "Customer Freight Share (%)", default=50.0, help="Customer's share when split."
+    )
     # Step deadlines (SEED §3.3)
     onsite_working_days = fields.Integer(
         "On-site Verification (working days)", default=3, help="TIME-34."

@@ -8,6 +8,8 @@ class StockPicking(models.Model):
     rma_id = fields.Many2one(
         "factory.rma", "RMA", index="btree_not_null", copy=False, readonly=True
     )
+    rma_carrier_id = fields.Many2one("res.partner", "Return Carrier", copy=False)
+    rma_tracking_ref = fields.Char("Return Tracking Reference", copy=False)
 
     def _create_backorder(self, backorder_moves=None):
         backorders = super()._create_backorder(backorder_moves=backorder_moves)
