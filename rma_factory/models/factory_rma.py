@@ -1387,11 +1387,31 @@ class FactoryRma(models.Model):
             if rma.reply_state != "sent":
                 raise UserError(_("%s: no reply is waiting for the customer's answer.", rma.name))
 
+    def _portal_record_reply(self, accepted):
+        """The customer answers the reply report from the portal (the
+        controller has checked the access token and calls this as
+        superuser)."""
+        self.ensure_one()
+        if self.reply_state != "sent":
+            raise UserError(_("%s: no reply is waiting for your answer.", self.name))
+        self.message_post(
+            body=_("The customer accepted the corrective action from the portal.")
+            if accepted
+            else _("The customer did not accept the corrective action (portal)."),
+            author_id=self.partner_id.id,
+        )
+        if accepted:
+            return self._do_reply_accepted()
+        return self._do_reply_rejected()
+
     def action_reply_accepted(self):
         """The customer confirms the corrective action (from a reply or the
         portal)."""
         self._lock_for_update()
         self._check_can_record_reply()
+        return self._do_reply_accepted()
+
+    def _do_reply_accepted(self):
         self.write({"reply_state": "accepted", "date_reply_answer": fields.Datetime.now()})
         self._close_after_reply()
         return True
@@ -1401,6 +1421,9 @@ class FactoryRma(models.Model):
         and a new report issued (activity for the RMA's responsible)."""
         self._lock_for_update()
         self._check_can_record_reply()
+        return self._do_reply_rejected()
+
+    def _do_reply_rejected(self):
         self.write({"reply_state": "rejected", "date_reply_answer": fields.Datetime.now()})
         activity_type = self.env.ref("mail.mail_activity_data_todo")
         for rma in self:
