@@ -37,12 +37,13 @@ class FactoryRma(models.Model):
         related="company_id.currency_id", string="Company Currency"
     )
     freight_customer_percent = fields.Float(
-        "Customer Freight Share (%)",
+        "Charged Freight Share (%)",
         compute="_compute_freight_customer_percent",
         store=True,
         readonly=False,
-        help="100 when the customer pays the freight, 0 when the company does; "
-        "e.g. 50 for a quality return shared half and half.",
+        help="Share of the freight invoiced to the customer (or the dealer): 100 when they "
+        "pay it, 0 when the company does, the split share otherwise (e.g. 50 for a quality "
+        "return shared half and half).",
     )
     freight_customer_amount = fields.Monetary(
         "Freight Charged", currency_field="company_currency_id", compute="_compute_freight"
@@ -93,10 +94,21 @@ class FactoryRma(models.Model):
             rma.credit_note_count = len(rma.credit_note_ids)
             rma.charge_invoice_count = len(rma.charge_invoice_ids)
 
-    @api.depends("freight_payer")
+    def _freight_percent_depends(self):
+        return [name for name in ("freight_payer", "freight_split_percent") if name in self._fields]
+
+    @api.depends(lambda self: self._freight_percent_depends())
     def _compute_freight_customer_percent(self):
+        """From the core's freight payer: customer or dealer 100, company or
+        carrier 0, split the core's customer share."""
         for rma in self:
-            rma.freight_customer_percent = 100.0 if rma.freight_payer == "customer" else 0.0
+            payer = rma.freight_payer
+            if payer in ("customer", "dealer"):
+                rma.freight_customer_percent = 100.0
+            elif payer == "split" and "freight_split_percent" in rma._fields:
+                rma.freight_customer_percent = rma.freight_split_percent
+            else:
+                rma.freight_customer_percent = 0.0
 
     @api.depends("freight_amount", "freight_customer_percent")
     def _compute_freight(self):

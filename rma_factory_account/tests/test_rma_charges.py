@@ -168,3 +168,19 @@ class TestRmaCharges(RmaAccountCommon):
         with self.assertRaises(UserError):
             company.action_create_charge_invoice()
         self.assertFalse(company.charge_invoice_ids)
+
+    def test_freight_split_from_the_core_payer(self):
+        """The core's "split" payer and customer share drive the charge."""
+        if "freight_split_percent" not in self.env["factory.rma"]._fields:
+            self.skipTest("this core has no split freight payer")
+        order = self._deliver(self.customer_c, [(self.connector, 10, None)])
+        self._invoice(order)
+        rma = self._create_rma(order)
+        rma.write({"freight_payer": "split", "freight_split_percent": 50.0, "freight_amount": 40})
+        self.assertEqual(rma.freight_customer_percent, 50.0)
+        self.assertAlmostEqual(rma.freight_customer_amount, 20.0)
+        self.assertAlmostEqual(rma.freight_company_cost, 20.0)
+        rma.line_ids.quantity = 2
+        self._run_refund(rma)
+        rma.action_create_charge_invoice()
+        self.assertAlmostEqual(rma.charge_invoice_ids.amount_untaxed, 20.0)
