@@ -180,6 +180,61 @@ class FactoryRmaDemo(models.AbstractModel):
         rma.action_submit()
         rma._reject("Slow sales at the customer are not a return reason.", "discount")
 
+        # Shortage on delivery: replenished at once, carrier claim open.
+        order = self._demo_deliver(dealer_a, [(connector, 25, None)])
+        carrier = self.env["res.partner"].create({"name": "顺达物流 FastFreight"})
+        rma = self._demo_rma(
+            order, 3, "reason_transport_damage", rma_type="shortage", carrier_id=carrier.id
+        )
+        self.env["stock.quant"]._update_available_quantity(
+            connector, rma.warehouse_id.lot_stock_id, 3
+        )
+        rma.action_submit()
+        rma.action_approve()
+        rma.claim_amount = 45.0
+
+        # Complaint only: concession instead of a return, reply sent.
+        order = self._demo_deliver(customer_c, [(connector, 60, None)])
+        rma = self._demo_rma(order, 60, "reason_quality_appearance", rma_type="complaint")
+        rma.action_submit()
+        rma.action_approve()
+        rma.line_ids.write(
+            {
+                "decided_outcome": "concession",
+                "concession_amount": 90.0,
+                "responsibility": "production",
+            }
+        )
+        rma.write(
+            {
+                "customer_cause": "Light scratches from the polishing step.",
+                "customer_corrective_action": "Protective film added before packing.",
+            }
+        )
+        rma.action_judge()
+        rma.action_process()
+        rma._mark_reply_sent()
+
+        # Spare part first: part shipped, defective part awaited for a month.
+        order = self._demo_deliver(dealer_b, [(power, 2, "P-2602")])
+        rma = self._demo_rma(order, 1, "reason_quality_function", rma_type="spare_part")
+        self.env["stock.quant"]._update_available_quantity(
+            power,
+            rma.warehouse_id.lot_stock_id,
+            1,
+            lot_id=self.env["stock.lot"].create({"name": "P-2603", "product_id": power.id}),
+        )
+        rma.action_submit()
+        rma.action_approve()
+
+        # Advance replacement: waiting for the deposit.
+        order = self._demo_deliver(dealer_a, [(connector, 15, None)])
+        rma = self._demo_rma(
+            order, 5, "reason_quality_dimension", rma_type="advance_replacement", urgent=True
+        )
+        rma.action_submit()
+        rma.action_approve()
+
         # Cancelled by the customer before sending anything.
         order = self._demo_deliver(customer_c, [(power, 8, "P-2601")])
         rma = self._demo_rma(order, 1, "reason_quality_function")
