@@ -19,7 +19,7 @@ class FactoryRma(models.Model):
     inspection_count = fields.Integer(compute="_compute_quality_counts")
     open_inspection_count = fields.Integer(compute="_compute_quality_counts")
     eightd_ids = fields.One2many("factory.rma.8d", "rma_id", "8D Reports")
-    eightd_count = fields.Integer(compute="_compute_quality_counts")
+    eightd_count = fields.Integer("8D Report Count", compute="_compute_quality_counts")
     severity = fields.Selection(
         [("minor", "Minor (轻微)"), ("major", "Major (严重)")],
         compute="_compute_severity",
