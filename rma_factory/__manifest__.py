@@ -41,6 +41,7 @@
         "report/factory_rma_reports.xml",
         "report/factory_rma_templates.xml",
         "views/rma_factory_menus.xml",
+        "views/factory_rma_portal_templates.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -1,0 +1,174 @@
+# Copyright 2026 RMA Factory
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from werkzeug.urls import url_encode
+
+from odoo import _, http
+from odoo.exceptions import AccessError, MissingError, UserError
+from odoo.http import content_disposition, request
+
+from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.portal.controllers.portal import pager as portal_pager
+
+from ..models.factory_rma_outcome import NO_GOODS_TYPES
+
+# Reports the customer may download from the portal: value of the ``report``
+# parameter -> report action.
+RMA_PORTAL_REPORTS = {
+    "authorisation": "rma_factory.action_report_rma_authorisation",
+    "reply": "rma_factory.action_report_rma_customer_reply",
+}
+# States in which the return authorisation exists (approved and later).
+AUTHORISED_STATES = ("approved", "received", "judged", "processing", "done")
+
+
+class RmaCustomerPortal(CustomerPortal):
+    # ------------------------------------------------------------------
+    # /my/home counter
+    # ------------------------------------------------------------------
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        if "rma_count" in counters:
+            Rma = request.env["factory.rma"]
+            values["rma_count"] = (
+                Rma.search_count(self._prepare_rmas_domain(request.env.user.partner_id))
+                if Rma.has_access("read")
+                else 0
+            )
+        return values
+
+    def _prepare_rmas_domain(self, partner):
+        return [("commercial_partner_id", "=", partner.commercial_partner_id.id)]
+
+    def _get_rma_searchbar_sortings(self):
+        return {
+            "date": {"label": _("Newest"), "order": "date_request desc, id desc"},
+            "name": {"label": _("Reference"), "order": "name desc, id desc"},
+        }
+
+    # ------------------------------------------------------------------
+    # List
+    # ------------------------------------------------------------------
+    @http.route(["/my/rmas", "/my/rmas/page/<int:page>"], type="http", auth="user", website=True)
+    def portal_my_rmas(self, page=1, sortby=None, **kw):
+        Rma = request.env["factory.rma"]
+        values = self._prepare_portal_layout_values()
+        domain = self._prepare_rmas_domain(request.env.user.partner_id)
+        searchbar_sortings = self._get_rma_searchbar_sortings()
+        if sortby not in searchbar_sortings:
+            sortby = "date"
+        order = searchbar_sortings[sortby]["order"]
+        total = Rma.search_count(domain) if Rma.has_access("read") else 0
+        pager = portal_pager(
+            url="/my/rmas",
+            total=total,
+            page=page,
+            step=self._items_per_page,
+            url_args={"sortby": sortby},
+        )
+        if total:
+            rmas = Rma.search(
+                domain, order=order, limit=self._items_per_page, offset=pager["offset"]
+            )
+        else:
+            rmas = Rma
+        request.session["my_rmas_history"] = rmas.ids[:100]
+        values.update(
+            {
+                "rmas": rmas.sudo(),
+                "page_name": "rma",
+                "pager": pager,
+                "default_url": "/my/rmas",
+                "searchbar_sortings": searchbar_sortings,
+                "sortby": sortby,
+            }
+        )
+        return request.render("rma_factory.portal_my_rmas", values)
+
+    # ------------------------------------------------------------------
+    # Detail and PDF downloads
+    # ------------------------------------------------------------------
+    def _rma_portal_report_available(self, rma_sudo, report):
+        if report == "authorisation":
+            return rma_sudo.state in AUTHORISED_STATES and rma_sudo.rma_type not in NO_GOODS_TYPES
+        if report == "reply":
+            return bool(rma_sudo.reply_state)
+        return False
+
+    @http.route(["/my/rma/<int:rma_id>"], type="http", auth="public", website=True)
+    def portal_rma_page(
+        self,
+        rma_id,
+        report_type=None,
+        report=None,
+        access_token=None,
+        message=False,
+        download=False,
+        **kw,
+    ):
+        try:
+            rma_sudo = self._document_check_access("factory.rma", rma_id, access_token=access_token)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+
+        if report_type in ("html", "pdf", "text"):
+            report = report or "authorisation"
+            if report not in RMA_PORTAL_REPORTS or not self._rma_portal_report_available(
+                rma_sudo, report
+            ):
+                return request.redirect(rma_sudo.get_portal_url(query_string="&message=no_report"))
+            response = self._show_report(
+                model=rma_sudo, report_type=report_type, report_ref=RMA_PORTAL_REPORTS[report]
+            )
+            if report_type == "pdf" and download:
+                filename = "{}-{}.pdf".format(
+                    report == "reply" and "customer-reply" or "return-authorisation",
+                    rma_sudo.name.replace("/", "-"),
+                )
+                response.headers["Content-Disposition"] = content_disposition(filename)
+            return response
+
+        values = {
+            "rma": rma_sudo,
+            "message": message,
+            "page_name": "rma",
+            "report_type": "html",
+            "authorisation_available": self._rma_portal_report_available(rma_sudo, "authorisation"),
+            "reply_available": self._rma_portal_report_available(rma_sudo, "reply"),
+            "res_company": rma_sudo.company_id,
+        }
+        values = self._get_page_view_values(
+            rma_sudo, access_token, values, "my_rmas_history", False, **kw
+        )
+        return request.render("rma_factory.portal_rma_page", values)
+
+    # ------------------------------------------------------------------
+    # The customer's answer to the reply report
+    # ------------------------------------------------------------------
+    @http.route(
+        ["/my/rma/<int:rma_id>/reply"],
+        type="http",
+        auth="public",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_rma_reply(self, rma_id, decision=None, access_token=None, **kw):
+        try:
+            rma_sudo = self._document_check_access("factory.rma", rma_id, access_token=access_token)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        if decision not in ("accept", "reject"):
+            message = "reply_error"
+        else:
+            try:
+                # Two quick clicks: the second one waits for the first or
+                # fails cleanly, then finds no reply waiting.
+                rma_sudo._lock_for_update()
+                rma_sudo.invalidate_recordset(["reply_state"])
+                rma_sudo._portal_record_reply(decision == "accept")
+                message = "reply_accepted" if decision == "accept" else "reply_rejected"
+            except UserError:
+                message = "reply_error"
+        query = {"message": message}
+        if access_token:
+            query["access_token"] = access_token
+        return request.redirect(f"/my/rma/{rma_sudo.id}?{url_encode(query)}")
