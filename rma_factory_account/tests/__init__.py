@@ -8,3 +8,4 @@ from . import test_rma_writedown
 from . import test_rma_charges
 from . import test_rma_matching
 from . import test_rma_credit_performance
+from . import test_rma_account_views
