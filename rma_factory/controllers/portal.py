@@ -110,7 +110,7 @@ class RmaCustomerPortal(CustomerPortal):
         except (AccessError, MissingError):
             return request.redirect("/my")
 
-        if report_type in ("html", "pdf", "text"):
+        if report_type in ("html", "pdf"):
             report = report or "authorisation"
             if report not in RMA_PORTAL_REPORTS or not self._rma_portal_report_available(
                 rma_sudo, report
@@ -120,10 +120,8 @@ class RmaCustomerPortal(CustomerPortal):
                 model=rma_sudo, report_type=report_type, report_ref=RMA_PORTAL_REPORTS[report]
             )
             if report_type == "pdf" and download:
-                filename = "{}-{}.pdf".format(
-                    report == "reply" and "customer-reply" or "return-authorisation",
-                    rma_sudo.name.replace("/", "-"),
-                )
+                prefix = "customer-reply" if report == "reply" else "return-authorisation"
+                filename = "{}-{}.pdf".format(prefix, rma_sudo.name.replace("/", "-"))
                 response.headers["Content-Disposition"] = content_disposition(filename)
             return response
 
@@ -136,8 +134,15 @@ class RmaCustomerPortal(CustomerPortal):
             "reply_available": self._rma_portal_report_available(rma_sudo, "reply"),
             "res_company": rma_sudo.company_id,
         }
+        # The portal chatter posts with the token: a logged-in customer
+        # reads the RMA through the record rule but has no write access.
         values = self._get_page_view_values(
-            rma_sudo, access_token, values, "my_rmas_history", False, **kw
+            rma_sudo,
+            access_token or rma_sudo._portal_ensure_token(),
+            values,
+            "my_rmas_history",
+            False,
+            **kw,
         )
         return request.render("rma_factory.portal_rma_page", values)
 

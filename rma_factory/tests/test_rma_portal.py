@@ -99,6 +99,20 @@ class TestRmaPortal(RmaCommon, HttpCase):
             self.assertIn(text, res.text)
         self.assertIn("Accept the corrective action", res.text)
         self.assertIn("Do not accept", res.text)
+        # the chatter works for the logged-in customer (posts with the token)
+        self.assertIn(f'data-token="{self.rma.access_token}"', res.text)
+        self.make_jsonrpc_request(
+            "/mail/message/post",
+            {
+                "thread_model": "factory.rma",
+                "thread_id": self.rma.id,
+                "post_data": {"body": "Photos follow", "message_type": "comment"},
+                "token": self.rma.access_token,
+            },
+        )
+        self.rma.invalidate_recordset()
+        self.assertIn("Photos follow", self.rma.message_ids[0].body)
+        self.assertEqual(self.rma.message_ids[0].author_id, self.contact_c)
 
     def test_other_customer_is_refused(self):
         self.authenticate("portal_b_user", "portal_b_user")
