@@ -40,6 +40,8 @@
         "views/res_config_settings_views.xml",
         "report/factory_rma_reports.xml",
         "report/factory_rma_templates.xml",
+        "report/factory_rma_forms_reports.xml",
+        "report/factory_rma_forms_templates.xml",
         "views/rma_factory_menus.xml",
         "views/factory_rma_portal_templates.xml",
     ],

@@ -5,6 +5,7 @@ from . import test_rma_eligibility
 from . import test_rma_deadlines
 from . import test_rma_performance
 from . import test_rma_ui
+from . import test_rma_forms
 from . import test_rma_types
 from . import test_rma_reply
 from . import test_rma_step_deadlines
