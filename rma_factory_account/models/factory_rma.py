@@ -345,54 +345,36 @@ class FactoryRma(models.Model):
     # ------------------------------------------------------------------
     # Refund SLA
     # ------------------------------------------------------------------
-    @api.model
-    def _cron_escalate_overdue(self):
-        """Also escalate overdue refunds (step "refund"), once per RMA."""
-        res = super()._cron_escalate_overdue()
-        self._escalate_refund_overdue()
-        return res
-
-    @api.model
-    def _escalate_refund_overdue(self):
+    def _overdue_domain(self):
+        """Also overdue: refunds past their deadline while goods are still
+        to credit, or while a requested refund payment is not made."""
         now = fields.Datetime.now()
-        candidates = self.search(
-            [
-                ("refund_deadline", "<", now),
-                "|",
-                ("state", "in", ("received", "judged", "processing")),
-                "&",
-                ("state", "=", "done"),
-                ("refund_payment_requested", "=", True),
-            ]
-        )
-        overdue = candidates.filtered(lambda r: r._is_refund_overdue(now))
-        if not overdue:
-            return
-        existing = self.env["mail.activity"].search(
-            [
-                ("res_model", "=", self._name),
-                ("res_id", "in", overdue.ids),
-                ("rma_escalation_step", "=", "refund"),
-            ]
-        )
-        done = set(existing.mapped("res_id"))
-        activity_type = self.env.ref("rma_factory.mail_activity_type_rma_escalation")
-        model_id = self.env["ir.model"]._get_id(self._name)
-        vals_list = [
-            {
-                "res_model_id": model_id,
-                "res_id": rma.id,
-                "activity_type_id": activity_type.id,
-                "user_id": rma._escalation_user().id,
-                "summary": _("%(rma)s: Refund overdue", rma=rma.name),
-                "date_deadline": fields.Date.context_today(self),
-                "rma_escalation_step": "refund",
-            }
-            for rma in overdue
-            if rma.id not in done
+        refund = [
+            "&",
+            ("refund_deadline", "<", now),
+            "|",
+            "&",
+            ("state", "in", ("received", "judged", "processing")),
+            ("line_ids.qty_to_credit", ">", 0),
+            "&",
+            "&",
+            ("state", "in", CREDIT_STATES),
+            ("refund_payment_requested", "=", True),
+            ("credit_note_ids.payment_state", "in", ("not_paid", "partial")),
         ]
-        if vals_list:
-            self.env["mail.activity"].create(vals_list)
+        return ["|", *super()._overdue_domain(), *refund]
+
+    def _overdue_steps(self, now):
+        """Escalation step "refund" (called by the core's escalation cron)."""
+        steps = super()._overdue_steps(now)
+        if self._is_refund_overdue(now):
+            steps.append("refund")
+        return steps
+
+    def _escalation_step_labels(self):
+        labels = super()._escalation_step_labels()
+        labels["refund"] = _("Refund overdue")
+        return labels
 
     def _close_refund_escalations(self):
         """Called after posting a credit note or paying back."""

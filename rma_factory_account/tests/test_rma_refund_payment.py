@@ -54,6 +54,7 @@ class TestRmaRefundPayment(RmaAccountCommon):
         note = rma.credit_note_ids
         rma.refund_payment_requested = True
         self.assertTrue(rma.refund_overdue, "deadline 2026-03-18 is past")
+        self.assertIn(rma, self.env["factory.rma"].search([("is_overdue", "=", True)]))
         self.env["factory.rma"]._cron_escalate_overdue()
         self.env["factory.rma"]._cron_escalate_overdue()
         self.assertEqual(len(self._refund_activities(rma)), 1, "escalated once")
@@ -98,6 +99,9 @@ class TestRmaRefundPayment(RmaAccountCommon):
         rma.date_judged = datetime(2026, 3, 13, 9, 0)
         self.assertEqual(rma.refund_state, "to_credit")
         self.assertTrue(rma.refund_overdue)
+        rma.invalidate_recordset(["is_overdue"])
+        self.assertTrue(rma.is_overdue)
+        self.assertIn(rma, self.env["factory.rma"].search([("is_overdue", "=", True)]))
         self.env["factory.rma"]._cron_escalate_overdue()
         activity = self._refund_activities(rma)
         self.assertEqual(len(activity), 1)
@@ -106,6 +110,7 @@ class TestRmaRefundPayment(RmaAccountCommon):
         rma.credit_note_ids.action_post()
         self.assertEqual(rma.refund_state, "reconciled")
         self.assertFalse(self._refund_activities(rma))
+        self.assertNotIn(rma, self.env["factory.rma"].search([("is_overdue", "=", True)]))
 
     def test_refund_payment_needs_a_credit_note(self):
         order = self._deliver(self.customer_c, [(self.connector, 10, None)])
