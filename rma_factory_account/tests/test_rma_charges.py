@@ -184,3 +184,37 @@ class TestRmaCharges(RmaAccountCommon):
         self._run_refund(rma)
         rma.action_create_charge_invoice()
         self.assertAlmostEqual(rma.charge_invoice_ids.amount_untaxed, 20.0)
+
+    def test_dealer_pays_freight_with_the_charge_back(self):
+        """AS-25: the dealer judged responsible pays the freight too, on the
+        same invoice as the charge-back."""
+        order = self._deliver(self.dealer_a, [(self.connector, 4, None)])
+        self._invoice(order)
+        rma = self._create_rma(order, replenish_first=True)
+        rma.line_ids.requested_outcome = "replace"
+        self._put_in_stock(self.connector, 4)
+        self._approve(rma)
+        self._validate(self._pickings_of_kind(rma, "replacement"))
+        self._receive(rma)
+        rma.line_ids.write({"responsibility": "dealer"})
+        rma.write({"freight_payer": "dealer", "freight_amount": 30.0})
+        self.assertEqual(rma.freight_customer_percent, 100.0)
+        self.assertAlmostEqual(rma.freight_company_cost, 0.0)
+        self._decide(rma, "replace", "defective")
+        rma.action_judge()
+        rma.action_process()
+        rma.action_create_charge_invoice()
+        charge = rma.charge_invoice_ids
+        self.assertEqual(len(charge), 1)
+        self.assertEqual(charge.partner_id, self.dealer_a)
+        lines = charge.invoice_line_ids
+        self.assertEqual(
+            sorted(lines.mapped("rma_charge_type")), ["dealer", "freight"], "one invoice"
+        )
+        self.assertAlmostEqual(
+            lines.filtered(lambda x: x.rma_charge_type == "dealer").price_subtotal, 60.0
+        )
+        self.assertAlmostEqual(
+            lines.filtered(lambda x: x.rma_charge_type == "freight").price_subtotal, 30.0
+        )
+        self.assertAlmostEqual(charge.amount_untaxed, 90.0)
