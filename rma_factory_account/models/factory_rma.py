@@ -1,7 +1,7 @@
 from collections import defaultdict
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare
 
 #: RMA states in which received goods can be credited.
@@ -109,6 +109,16 @@ class FactoryRma(models.Model):
                 rma.freight_customer_percent = rma.freight_split_percent
             else:
                 rma.freight_customer_percent = 0.0
+
+    @api.constrains("freight_amount", "freight_customer_percent")
+    def _check_freight(self):
+        for rma in self:
+            if rma.freight_amount < 0:
+                raise ValidationError(_("The freight of %s cannot be negative.", rma.name))
+            if not 0.0 <= rma.freight_customer_percent <= 100.0:
+                raise ValidationError(
+                    _("The charged freight share of %s must be between 0 and 100%%.", rma.name)
+                )
 
     @api.depends("freight_amount", "freight_customer_percent")
     def _compute_freight(self):

@@ -1,5 +1,5 @@
 from odoo import Command
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from .common import RmaAccountCommon
@@ -218,3 +218,12 @@ class TestRmaCharges(RmaAccountCommon):
             lines.filtered(lambda x: x.rma_charge_type == "freight").price_subtotal, 30.0
         )
         self.assertAlmostEqual(charge.amount_untaxed, 90.0)
+
+    def test_freight_guards(self):
+        order = self._deliver(self.customer_c, [(self.connector, 10, None)])
+        rma = self._create_rma(order)
+        with self.assertRaises(ValidationError):
+            rma.freight_amount = -5.0
+        with self.assertRaises(ValidationError):
+            rma.write({"freight_amount": 10.0, "freight_customer_percent": 120.0})
+        self.assertEqual(rma.freight_amount, 0.0)
