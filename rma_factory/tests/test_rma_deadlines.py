@@ -8,8 +8,9 @@ from odoo.tests import tagged
 from .common import RmaCommon
 
 
-@tagged("post_install", "-at_install")
-class TestRmaDeadlines(RmaCommon):
+class RmaCalendarCommon(RmaCommon):
+    """Fixture with the factory's working calendar; no tests of its own."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -47,6 +48,9 @@ class TestRmaDeadlines(RmaCommon):
         rma.line_ids.quantity = 1
         return rma
 
+
+@tagged("post_install", "-at_install")
+class TestRmaDeadlines(RmaCalendarCommon):
     def test_review_deadline_is_24_clock_hours(self):
         rma = self._new_rma()
         with freeze_time("2026-03-06 08:00:00"):  # Fri 16:00 Shanghai

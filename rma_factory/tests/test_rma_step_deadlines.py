@@ -2,10 +2,13 @@ from datetime import datetime
 
 from freezegun import freeze_time
 
-from .test_rma_deadlines import TestRmaDeadlines
+from odoo.tests import tagged
+
+from .test_rma_deadlines import RmaCalendarCommon
 
 
-class TestRmaStepDeadlines(TestRmaDeadlines):
+@tagged("post_install", "-at_install")
+class TestRmaStepDeadlines(RmaCalendarCommon):
     """Every step deadline of SEED §3.3 on a Mon–Fri calendar with a public
     holiday (Mon 2026-03-16), and its escalation."""
 
