@@ -87,6 +87,18 @@ class FactoryRma(models.Model):
         "working days on the company calendar.",
     )
     refund_overdue = fields.Boolean(compute="_compute_refund_overdue", compute_sudo=True)
+    refund_date = fields.Datetime(
+        "Refunded On",
+        readonly=True,
+        copy=False,
+        help="When the customer was refunded: the credit note posted (kept as credit or "
+        "reconciled with the invoice) or the refund payment registered.",
+    )
+    refund_on_time = fields.Boolean(
+        "Refund On Time",
+        compute="_compute_refund_on_time",
+        help="Refunded no later than the refund deadline.",
+    )
 
     @api.depends("credit_note_ids", "charge_invoice_ids")
     def _compute_credit_note_count(self):
@@ -161,6 +173,13 @@ class FactoryRma(models.Model):
                 )
             else:
                 rma.refund_deadline = False
+
+    @api.depends("refund_date", "refund_deadline")
+    def _compute_refund_on_time(self):
+        for rma in self:
+            rma.refund_on_time = bool(
+                rma.refund_date and rma.refund_deadline and rma.refund_date <= rma.refund_deadline
+            )
 
     def _compute_refund_overdue(self):
         now = fields.Datetime.now()
@@ -321,7 +340,7 @@ class FactoryRma(models.Model):
                 new = wizard._create_payments()
                 new.rma_id = rma
                 payments |= new
-        self.sudo().refund_payment_requested = True
+        self.sudo().write({"refund_payment_requested": True, "refund_date": fields.Datetime.now()})
         self._close_refund_escalations()
         self.sudo()._notify_customer("rma_factory_account.mail_template_rma_refund_done")
         return payments
@@ -387,8 +406,18 @@ class FactoryRma(models.Model):
         return labels
 
     def _close_refund_escalations(self):
-        """Called after posting a credit note or paying back."""
+        """Called after posting a credit note or paying back: record when
+        the customer was refunded and close the refund escalation."""
         now = fields.Datetime.now()
+        refunded = self.sudo().filtered(
+            lambda r: (
+                not r.refund_date
+                and r.refund_state in ("credited", "reconciled", "paid")
+                and not (r.refund_state == "credited" and r.refund_payment_requested)
+            )
+        )
+        if refunded:
+            refunded.refund_date = now
         settled = self.sudo().filtered(lambda r: not r._is_refund_overdue(now))
         if settled:
             settled._close_escalations(["refund"])

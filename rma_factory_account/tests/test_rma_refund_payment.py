@@ -43,6 +43,8 @@ class TestRmaRefundPayment(RmaAccountCommon):
         self.assertEqual(order.order_line.qty_invoiced, 0)
         self.assertEqual(rma.refund_state, "credited")
         self.assertEqual(rma.refund_deadline.date().isoformat(), "2026-03-18")
+        self.assertTrue(rma.refund_date, "kept as credit: refunded when posted")
+        self.assertFalse(rma.refund_on_time, "posted long after 2026-03-18")
         self.assertEqual(rma.state, "done")
         # The customer keeps the credit: never overdue, no escalation.
         self.assertFalse(rma.refund_overdue)
@@ -52,6 +54,7 @@ class TestRmaRefundPayment(RmaAccountCommon):
     def test_register_refund_payment_on_original_journal(self):
         _order, invoice, payment, rma = self._paid_refund()
         note = rma.credit_note_ids
+        rma.refund_date = False  # posted before the customer asked for the money
         rma.refund_payment_requested = True
         self.assertTrue(rma.refund_overdue, "deadline 2026-03-18 is past")
         self.assertIn(rma, self.env["factory.rma"].search([("is_overdue", "=", True)]))
@@ -82,6 +85,7 @@ class TestRmaRefundPayment(RmaAccountCommon):
         self.assertIn(note.payment_state, ("paid", "in_payment"))
         self.assertAlmostEqual(invoice.amount_residual, 0.0)
         self.assertEqual(rma.refund_state, "paid")
+        self.assertTrue(rma.refund_date)
         notice = rma.message_ids.filtered(lambda m: "has been paid" in (m.body or ""))
         self.assertEqual(len(notice), 1, "the customer is told the refund is paid")
         self.assertIn(self.customer_c, notice.partner_ids)
@@ -119,3 +123,18 @@ class TestRmaRefundPayment(RmaAccountCommon):
         with self.assertRaises(UserError):
             rma.action_register_refund_payment()
         self.assertFalse(rma.refund_payment_ids)
+
+    def test_refund_in_time_is_on_time(self):
+        """Credited the day the goods are accepted: within the 3 working days."""
+        order = self._deliver(self.customer_c, [(self.connector, 10, None)])
+        invoice = self._invoice(order)
+        rma = self._refund_rma(order, 2)
+        self.assertGreater(rma.refund_deadline, rma.date_judged)
+        self.assertFalse(rma.refund_date)
+        rma.action_create_credit_note()
+        rma.credit_note_ids.action_post()
+        self.assertEqual(rma.refund_state, "reconciled")
+        self.assertAlmostEqual(invoice.amount_residual, 169.5 - 33.9)
+        self.assertTrue(rma.refund_date)
+        self.assertTrue(rma.refund_on_time)
+        self.assertFalse(rma.refund_overdue)
