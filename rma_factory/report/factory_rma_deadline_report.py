@@ -78,10 +78,16 @@ class FactoryRmaDeadlineReport(models.Model):
                     OR {done if done.startswith("NULL") else "rma." + done} IS NOT NULL)
         """
 
+    def _steps(self):
+        """(step, deadline column, done column) of ``factory_rma``; addons
+        with their own deadline columns add theirs (and the step to the
+        ``step`` selection)."""
+        return list(STEPS)
+
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
         query = " UNION ALL ".join(
             self._select_step(index, step, deadline, done)
-            for index, (step, deadline, done) in enumerate(STEPS)
+            for index, (step, deadline, done) in enumerate(self._steps())
         )
         self.env.cr.execute(f"CREATE OR REPLACE VIEW {self._table} AS ({query})")  # noqa: S608

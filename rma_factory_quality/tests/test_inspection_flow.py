@@ -444,3 +444,12 @@ class TestInspectionFlow(QualityCommon):
         self._validate(self._pickings_of_kind(rma, "routing"))
         self.assertEqual(self._qty(self.connector, self.stock_loc), 10)
         self.assertEqual(rma.line_ids.sale_line_id.qty_delivered, 0, "return only is credited")
+
+    def test_inspection_deadline_in_the_late_steps_report(self):
+        rma = self._received_rma([(self.mould, 1, self.lot1)], requested="refund")
+        rows = self.env["factory.rma.deadline.report"].search(
+            [("rma_id", "=", rma.id), ("step", "=", "inspection")]
+        )
+        self.assertEqual(len(rows), 1)
+        self.assertEqual(rows.deadline, rma.inspection_ids.deadline)
+        self.assertTrue(rows.is_open)
