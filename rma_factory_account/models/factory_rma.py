@@ -225,21 +225,32 @@ class FactoryRma(models.Model):
             invoice_lines |= line._origin_invoice_lines()
         credited = self.env["factory.rma.line"]._credited_qty_by_invoice_line(invoice_lines)
         by_invoice = defaultdict(list)
+        never_billed = {}
+        claimed = defaultdict(float)  # sale line id -> never billed claimed in this batch
         for line in lines:
             allocation, left = line._credit_allocation(credited)
-            if float_compare(left, 0.0, precision_rounding=line.product_uom_id.rounding) > 0:
-                raise UserError(
-                    _(
-                        "You cannot credit more %(product)s than invoiced: %(qty)s are not "
-                        "covered by an invoice line.",
-                        product=line.product_id.display_name,
-                        qty=left,
+            rounding = line.product_uom_id.rounding
+            if float_compare(left, 0.0, precision_rounding=rounding) > 0:
+                available = line._never_billed_qty() - claimed[line.sale_line_id.id]
+                if float_compare(left, available, precision_rounding=rounding) > 0:
+                    raise UserError(
+                        _(
+                            "You cannot credit more %(product)s than invoiced: %(qty)s are not "
+                            "covered by an invoice line.",
+                            product=line.product_id.display_name,
+                            qty=left,
+                        )
                     )
-                )
+                never_billed[line] = left
+                claimed[line.sale_line_id.id] += left
             for inv_line, qty in allocation:
                 by_invoice[(line.rma_id, inv_line.move_id)].append(
                     line._prepare_credit_line_vals(inv_line, qty)
                 )
+        # Units of a partly invoiced sale line that were never billed: the
+        # sale quantities change, nothing to credit (checked above).
+        for line, qty in never_billed.items():
+            line.sudo().qty_not_invoiced += qty
         Move = self.env["account.move"]
         if not Move.has_access("create"):
             # RMA users without accounting rights prepare the draft (rights
@@ -254,6 +265,10 @@ class FactoryRma(models.Model):
         for company, vals_list in vals_by_company.items():
             moves |= Move.with_company(company).create(vals_list)
         moves = moves.with_env(self.env)
+        if never_billed:
+            self._sync_state_from_stock()
+        if not moves:
+            return True
         if not moves.has_access("read"):
             self.message_post(
                 body=_(
@@ -271,7 +286,7 @@ class FactoryRma(models.Model):
             lambda x: (
                 x._needs_credit_note()
                 and float_compare(
-                    x.qty_received - x.qty_credited - x.qty_credit_draft,
+                    x._qty_left_to_credit(),
                     0.0,
                     precision_rounding=x.product_uom_id.rounding,
                 )

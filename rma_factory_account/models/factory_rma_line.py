@@ -27,6 +27,14 @@ class FactoryRmaLine(models.Model):
         help="Invoice lines chosen by the user in the credit note wizard when the "
         "line has no sale or invoice line of its own.",
     )
+    qty_not_invoiced = fields.Float(
+        "Never Invoiced",
+        digits="Product Unit of Measure",
+        readonly=True,
+        copy=False,
+        help="Received quantity of a partly invoiced sale line that was never billed: only "
+        "the sale quantities change, nothing is credited.",
+    )
     credit_not_invoiced = fields.Boolean(
         "Not Invoiced",
         readonly=True,
@@ -86,6 +94,41 @@ class FactoryRmaLine(models.Model):
     def _compute_is_resolved(self):
         return super()._compute_is_resolved()
 
+    @api.depends("qty_not_invoiced")
+    def _compute_qty_to_credit(self):
+        """Units never billed are not to credit."""
+        res = super()._compute_qty_to_credit()
+        for line in self:
+            if line.qty_to_credit:
+                line.qty_to_credit = max(line.qty_to_credit - line.qty_not_invoiced, 0.0)
+        return res
+
+    def _qty_left_to_credit(self):
+        """Received quantity not yet on a credit note nor known as never billed."""
+        self.ensure_one()
+        return self.qty_received - self.qty_credited - self.qty_credit_draft - self.qty_not_invoiced
+
+    def _never_billed_qty(self):
+        """Quantity (line UoM) of the sale line delivered but never invoiced
+        and not yet claimed as such by an RMA line: what an over-credit may
+        legitimately leave uncredited on a partly invoiced order."""
+        self.ensure_one()
+        sale_line = self.sale_line_id
+        if not sale_line or self.invoice_line_id or self.credit_origin_line_ids:
+            return 0.0
+        uom = self.product_id.uom_id
+        delivered = self._delivered_qty_of_sale_line(sale_line)
+        billed = sum(
+            aml.product_uom_id._compute_quantity(aml.quantity, uom)
+            for aml in sale_line.invoice_lines
+            if aml.move_id.move_type == "out_invoice" and aml.parent_state == "posted"
+        )
+        claimed = sum(
+            line.product_uom_id._compute_quantity(line.qty_not_invoiced, uom)
+            for line in self.search([("sale_line_id", "=", sale_line.id)])
+        )
+        return uom._compute_quantity(max(delivered - billed - claimed, 0.0), self.product_uom_id)
+
     def _origin_invoice_lines(self):
         """Posted customer invoice lines the goods were billed on: the line's
         own invoice line, else the lines chosen in the credit wizard, else
@@ -144,7 +187,7 @@ class FactoryRmaLine(models.Model):
             return resolved
         return (
             float_compare(
-                self.qty_credited,
+                self.qty_credited + self.qty_not_invoiced,
                 self.qty_received,
                 precision_rounding=self.product_uom_id.rounding,
             )
@@ -206,7 +249,7 @@ class FactoryRmaLine(models.Model):
         invoice line has left."""
         self.ensure_one()
         rounding = self.product_uom_id.rounding
-        left = self.qty_received - self.qty_credited - self.qty_credit_draft
+        left = self._qty_left_to_credit()
         allocation = []
         for inv_line in self._origin_invoice_lines():
             if float_compare(left, 0.0, precision_rounding=rounding) <= 0:

@@ -31,11 +31,14 @@ class FactoryRmaMatching(models.Model):
     qty_returned = fields.Float(
         "Returned to Customer", digits="Product Unit of Measure", readonly=True
     )
+    qty_not_invoiced = fields.Float(
+        "Never Invoiced", digits="Product Unit of Measure", readonly=True
+    )
     qty_difference = fields.Float(
         "Quantity Difference",
         digits="Product Unit of Measure",
         readonly=True,
-        help="Received minus credited, for lines that are credited.",
+        help="Received minus credited and never invoiced, for lines that are credited.",
     )
     amount_credited = fields.Monetary("Credited Amount", readonly=True)
     amount_invoiced = fields.Monetary(
@@ -69,6 +72,7 @@ class FactoryRmaMatching(models.Model):
                     COALESCE(r.date_received, r.create_date)::date AS date,
                     l.qty_received AS qty_received,
                     COALESCE(l.qty_credited, 0.0) AS qty_credited,
+                    COALESCE(l.qty_not_invoiced, 0.0) AS qty_not_invoiced,
                     l.qty_replaced AS qty_replaced,
                     l.qty_repaired AS qty_repaired,
                     l.qty_returned AS qty_returned,
@@ -117,7 +121,8 @@ class FactoryRmaMatching(models.Model):
             SELECT
                 base.*,
                 CASE WHEN base.qty_credited > 0
-                    THEN base.qty_received - base.qty_credited ELSE 0.0 END AS qty_difference,
+                    THEN base.qty_received - base.qty_credited - base.qty_not_invoiced
+                    ELSE 0.0 END AS qty_difference,
                 CASE WHEN base.qty_credited > 0
                     THEN ROUND(
                         ((base.amount_invoiced - base.amount_credited)
@@ -126,14 +131,20 @@ class FactoryRmaMatching(models.Model):
                     ) ELSE 0.0 END AS price_difference,
                 (base.to_credit AND base.qty_credited = 0) AS not_credited,
                 (base.qty_credited > base.qty_received) AS credited_not_received,
-                (base.qty_credited > 0 AND ABS(base.qty_credited - base.qty_received) > 0.00001)
-                    AS qty_mismatch,
+                (
+                    base.qty_credited > 0
+                    AND ABS(base.qty_credited + base.qty_not_invoiced - base.qty_received)
+                        > 0.00001
+                ) AS qty_mismatch,
                 (base.qty_credited > 0 AND ABS(base.amount_invoiced - base.amount_credited) > 0.005)
                     AS price_mismatch,
                 (
                     (base.to_credit AND base.qty_credited = 0)
-                    OR (base.qty_credited > 0
-                        AND ABS(base.qty_credited - base.qty_received) > 0.00001)
+                    OR (
+                        base.qty_credited > 0
+                        AND ABS(base.qty_credited + base.qty_not_invoiced - base.qty_received)
+                            > 0.00001
+                    )
                     OR (base.qty_credited > 0
                         AND ABS(base.amount_invoiced - base.amount_credited) > 0.005)
                     OR base.unreconciled

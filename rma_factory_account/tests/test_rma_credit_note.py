@@ -112,3 +112,37 @@ class TestRmaCreditNote(RmaAccountCommon):
         self.assertEqual(rma.refund_state, "to_credit")
         rma.action_create_credit_note()
         self.assertEqual(rma.credit_note_ids.invoice_line_ids.quantity, 3)
+
+    def test_partly_invoiced_order_credits_only_what_was_billed(self):
+        """10 delivered, 6 invoiced (678.00), 8 returned for refund: 6 are
+        credited (678.00, invoice settled), the 2 never billed only lower
+        the sale quantities; the RMA closes."""
+        order = self._deliver(self.customer_c, [(self.mould, 10, self.lot1)])
+        draft = order._create_invoices()
+        draft.invoice_line_ids.quantity = 6
+        draft.action_post()
+        invoice = draft
+        self.assertAlmostEqual(invoice.amount_total, 678.0)
+        rma = self._refund_rma(order, 8)
+        rma.action_create_credit_note()
+        line = rma.line_ids
+        self.assertEqual(line.qty_not_invoiced, 2)
+        self.assertEqual(line.qty_to_credit, 6)
+        refund = rma.credit_note_ids
+        self.assertEqual(refund.invoice_line_ids.quantity, 6)
+        with self.assertRaises(UserError):
+            rma.action_create_credit_note()  # second click: nothing left
+        refund.action_post()
+        self.assertAlmostEqual(refund.amount_total, 678.0)
+        self.assertAlmostEqual(invoice.amount_residual, 0.0)
+        self.assertEqual(line.qty_to_credit, 0)
+        self.assertEqual(order.order_line.qty_delivered, 2)
+        self.assertEqual(order.order_line.qty_invoiced, 0)
+        self.assertEqual(order.order_line.qty_to_invoice, 2)
+        self.assertEqual(order.invoice_status, "to invoice")
+        self.assertEqual(rma.refund_state, "reconciled")
+        self.assertEqual(rma.state, "done")
+        self.env.flush_all()
+        row = self.env["factory.rma.matching"].search([("rma_id", "=", rma.id)])
+        self.assertEqual((row.qty_received, row.qty_credited, row.qty_not_invoiced), (8, 6, 2))
+        self.assertFalse(row.has_mismatch, "never-billed units are no difference")

@@ -22,7 +22,7 @@ class FactoryRmaCreditWizard(models.TransientModel):
                 fields.Command.create(
                     {
                         "rma_line_id": line.id,
-                        "quantity": line.qty_received - line.qty_credited - line.qty_credit_draft,
+                        "quantity": line._qty_left_to_credit(),
                     }
                 )
                 for line in rma_lines
