@@ -22,6 +22,17 @@ class FactoryRmaDeadlineReport(models.Model):
     _description = "RMA Step Deadlines"
     _auto = False
     _order = "deadline desc"
+    _depends = {
+        "factory.rma": [
+            "company_id",
+            "partner_id",
+            "user_id",
+            "team_id",
+            "state",
+            *{column for _step, deadline, done in STEPS for column in (deadline, done)}
+            - {"NULL::timestamp"},
+        ],
+    }
 
     rma_id = fields.Many2one("factory.rma", "RMA", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)

@@ -7,6 +7,8 @@ class FactoryRmaDeadlineReport(models.Model):
 
     _inherit = "factory.rma.deadline.report"
 
+    _depends = {"factory.rma": ["inspection_deadline"]}
+
     step = fields.Selection(selection_add=[("inspection", "Inspection")])
 
     def _steps(self):
