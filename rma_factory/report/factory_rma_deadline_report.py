@@ -1,4 +1,5 @@
 from odoo import fields, models, tools
+from odoo.tools import SQL
 
 #: (step, deadline column, column of the date the step was done)
 STEPS = [
@@ -9,7 +10,7 @@ STEPS = [
     ("judgement", "judgement_deadline", "date_judged"),
     ("solution", "solution_deadline", "date_reply_sent"),
     ("reply", "reply_deadline", "date_reply_sent"),
-    ("claim", "claim_deadline", "NULL::timestamp"),
+    ("claim", "claim_deadline", None),
 ]
 
 
@@ -29,8 +30,7 @@ class FactoryRmaDeadlineReport(models.Model):
             "user_id",
             "team_id",
             "state",
-            *{column for _step, deadline, done in STEPS for column in (deadline, done)}
-            - {"NULL::timestamp"},
+            *{column for _step, deadline, done in STEPS for column in (deadline, done)} - {None},
         ],
     }
 
@@ -64,30 +64,40 @@ class FactoryRmaDeadlineReport(models.Model):
     delay_hours = fields.Float("Delay (hours)", readonly=True, aggregator="avg")
 
     def _select_step(self, index, step, deadline, done):
-        return f"""
-            SELECT rma.id * 10 + {index} AS id,
+        """SELECT of one step; ``done`` is a column of ``factory_rma`` or
+        None when the step has no completion date."""
+        deadline_sql = SQL("rma.%s", SQL.identifier(deadline))
+        done_sql = SQL("rma.%s", SQL.identifier(done)) if done else SQL("NULL::timestamp")
+        now = SQL("(now() AT TIME ZONE 'UTC')")
+        return SQL(
+            """
+            SELECT rma.id * 10 + %(index)s AS id,
                    rma.id AS rma_id,
                    rma.company_id,
                    rma.partner_id,
                    rma.user_id,
                    rma.team_id,
                    rma.state AS rma_state,
-                   '{step}' AS step,
-                   rma.{deadline} AS deadline,
-                   {done if done.startswith("NULL") else "rma." + done} AS date_done,
-                   COALESCE({done if done.startswith("NULL") else "rma." + done},
-                            (now() AT TIME ZONE 'UTC')) > rma.{deadline} AS is_late,
-                   {done if done.startswith("NULL") else "rma." + done} IS NULL
+                   %(step)s::varchar AS step,
+                   %(deadline)s AS deadline,
+                   %(done)s AS date_done,
+                   COALESCE(%(done)s, %(now)s) > %(deadline)s AS is_late,
+                   %(done)s IS NULL
                        AND rma.state NOT IN ('done', 'rejected', 'cancelled') AS is_open,
-                   GREATEST(EXTRACT(EPOCH FROM (
-                       COALESCE({done if done.startswith("NULL") else "rma." + done},
-                                (now() AT TIME ZONE 'UTC')) - rma.{deadline})) / 3600.0, 0
+                   GREATEST(
+                       EXTRACT(EPOCH FROM (COALESCE(%(done)s, %(now)s) - %(deadline)s)) / 3600.0,
+                       0
                    ) AS delay_hours
               FROM factory_rma rma
-             WHERE rma.{deadline} IS NOT NULL
-               AND (rma.state NOT IN ('rejected', 'cancelled')
-                    OR {done if done.startswith("NULL") else "rma." + done} IS NOT NULL)
-        """
+             WHERE %(deadline)s IS NOT NULL
+               AND (rma.state NOT IN ('rejected', 'cancelled') OR %(done)s IS NOT NULL)
+            """,
+            index=index,
+            step=step,
+            deadline=deadline_sql,
+            done=done_sql,
+            now=now,
+        )
 
     def _steps(self):
         """(step, deadline column, done column) of ``factory_rma``; addons
@@ -97,8 +107,10 @@ class FactoryRmaDeadlineReport(models.Model):
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
-        query = " UNION ALL ".join(
+        query = SQL(" UNION ALL ").join(
             self._select_step(index, step, deadline, done)
             for index, (step, deadline, done) in enumerate(self._steps())
         )
-        self.env.cr.execute(f"CREATE OR REPLACE VIEW {self._table} AS ({query})")  # noqa: S608
+        self.env.cr.execute(
+            SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), query)
+        )
