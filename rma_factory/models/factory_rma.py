@@ -977,7 +977,8 @@ class FactoryRma(models.Model):
         elif self.rma_type == "spare_part":
             vals["return_deadline"] = now + relativedelta(months=policy.spare_part_return_months)
         if self.rma_type == "shortage":
-            start = self.picking_id.date_done or now
+            delivered = self.line_ids.move_id.filtered(lambda m: m.state == "done").mapped("date")
+            start = self.picking_id.date_done or (max(delivered) if delivered else now)
             vals["claim_deadline"] = start + timedelta(hours=policy.carrier_claim_hours)
             vals["claim_state"] = "to_claim"
         if self.rma_type == "advance_replacement":
