@@ -1,3 +1,5 @@
+import subprocess
+
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError
@@ -53,6 +55,19 @@ class TestRmaCustomerReply(RmaCommon):
         self.assertIn("Our responsibility", html)
         self.assertNotIn("SecretSteel", html, "no supplier name in a document for the customer")
         self.assertNotIn("Purchasing", html, "no internal responsible unit either")
+        # the PDF itself, as text
+        pdf, _type = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf("rma_factory.action_report_rma_customer_reply", self.rma.ids)
+        )
+        self.assertTrue(pdf.startswith(b"%PDF"))
+        text = subprocess.run(
+            ["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True
+        ).stdout.decode()
+        self.assertIn("Incoming material is now tested", " ".join(text.split()))
+        self.assertIn("[supplier]", text)
+        self.assertNotIn("SecretSteel", text)
         self._send()
         self.assertEqual((self.rma.reply_state, self.rma.reply_version), ("sent", 1))
         self.assertTrue(self.rma.message_ids[0].attachment_ids, "the PDF goes with the mail")
