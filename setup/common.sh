@@ -36,6 +36,22 @@ rma_require_odoo() {
     fi
 }
 
+# The tests render PDFs (wkhtmltopdf), read their text (pdftotext) and run browser tours
+# (chromium): a missing tool is a one-line failure, not a skipped or erroring test.
+rma_require_test_tools() {
+    local prog="${1:-setup}" tool missing=()
+    for tool in wkhtmltopdf pdftotext; do
+        command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+    done
+    if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1 \
+        && ! command -v google-chrome >/dev/null 2>&1; then
+        missing+=("chromium")
+    fi
+    if ((${#missing[@]})); then
+        rma_die "$prog: missing ${missing[*]} — install Debian's wkhtmltopdf, poppler-utils and chromium (see README, Prerequisites)"
+    fi
+}
+
 # Addons path: extra dirs, the repository root, then Odoo's own addons directories
 # (the installed package's odoo/addons and, for a source checkout, <root>/addons).
 rma_addons_path() {

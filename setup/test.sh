@@ -21,6 +21,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 rma_require_odoo "setup/test.sh"
+rma_require_test_tools "setup/test.sh"
 rma_ensure_postgres
 
 DB="${RMA_TEST_DB:-rma_test_$$}"
