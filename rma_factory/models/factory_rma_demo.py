@@ -184,7 +184,12 @@ class FactoryRmaDemo(models.AbstractModel):
         order = self._demo_deliver(dealer_a, [(connector, 25, None)])
         carrier = self.env["res.partner"].create({"name": "顺达物流 FastFreight"})
         rma = self._demo_rma(
-            order, 3, "reason_transport_damage", rma_type="shortage", carrier_id=carrier.id
+            order,
+            3,
+            "reason_transport_damage",
+            rma_type="shortage",
+            carrier_id=carrier.id,
+            carrier_note_ref="POD-2603-118",
         )
         self.env["stock.quant"]._update_available_quantity(
             connector, rma.warehouse_id.lot_stock_id, 3

@@ -33,7 +33,9 @@ class TestRmaTypes(RmaCommon):
         order = self._deliver(self.dealer_a, [(self.connector, 10, None)])
         delivery = order.picking_ids
         carrier = self.env["res.partner"].create({"name": "FastFreight"})
-        rma = self._create_rma(order, rma_type="shortage", carrier_id=carrier.id)
+        rma = self._create_rma(
+            order, rma_type="shortage", carrier_id=carrier.id, carrier_note_ref="POD-0308"
+        )
         self._set_line_qty(rma, 2)
         self._put_in_stock(self.connector, 2)
         self._approve_no_goods(rma, "processing")
@@ -62,6 +64,8 @@ class TestRmaTypes(RmaCommon):
         rma.with_user(self.user_cs).action_submit()
         self.assertEqual(rma.eligibility_state, "not_eligible")
         self.assertIn("more than 2 days", rma.line_ids.eligibility_note)
+        self.assertIn("signed delivery note", rma.line_ids.eligibility_note)
+        rma.carrier_note_ref = "POD-0308"
         rma.line_ids.delivery_date = self._today() - timedelta(days=2)
         rma.action_check_eligibility()
         self.assertEqual(rma.eligibility_state, "eligible")
