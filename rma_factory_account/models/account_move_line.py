@@ -23,7 +23,14 @@ class AccountMoveLine(models.Model):
         help="Invoice line this RMA credit line takes its price from and reduces.",
     )
     rma_charge_type = fields.Selection(
-        [("dealer", "Dealer charge-back"), ("freight", "Freight")],
+        [
+            ("dealer", "Dealer charge-back"),
+            ("freight", "Freight"),
+            ("concession", "Concession"),
+            ("deposit", "Replacement paid by the deposit"),
+            ("claim", "Carrier claim"),
+            ("spare_part", "Unreturned spare part"),
+        ],
         "RMA Charge",
         copy=False,
         readonly=True,

@@ -70,6 +70,37 @@ class FactoryRma(models.Model):
         "Credited: the credit note is posted and stays as customer credit. Reconciled: the "
         "credit note is reconciled with the invoice. Paid back: a refund payment settled it.",
     )
+    deposit_payment_id = fields.Many2one(
+        "account.payment",
+        "Deposit Payment",
+        readonly=True,
+        copy=False,
+        help="Customer payment of the deposit, credited to the RMA customer deposits account.",
+    )
+    deposit_return_payment_id = fields.Many2one(
+        "account.payment",
+        "Deposit Paid Back",
+        readonly=True,
+        copy=False,
+        help="Outbound payment that gave the deposit back.",
+    )
+    deposit_transfer_move_id = fields.Many2one(
+        "account.move",
+        "Deposit Applied",
+        readonly=True,
+        copy=False,
+        help="Entry moving the deposit to the customer's receivable, against the invoice of "
+        "the replacement.",
+    )
+    claim_state = fields.Selection(
+        compute="_compute_claim_state", store=True, readonly=False, copy=False
+    )
+    spare_part_charge_due = fields.Boolean(
+        "Unreturned Part to Charge",
+        compute="_compute_spare_part_charge_due",
+        help="The return deadline of the spare-part RMA has passed and a defective part has "
+        "not come back.",
+    )
     refund_payment_requested = fields.Boolean(
         "Pay Back",
         tracking=True,
@@ -143,20 +174,30 @@ class FactoryRma(models.Model):
     @api.depends(
         "line_ids.qty_to_credit",
         "line_ids.credit_not_invoiced",
+        "line_ids.concession_amount",
+        "line_ids.decided_outcome",
+        "line_ids.credit_line_ids.parent_state",
         "credit_note_ids.payment_state",
         "credit_note_ids.state",
         "refund_payment_ids.state",
     )
     def _compute_refund_state(self):
+        """Goods credited by quantity, and concessions (complaint only) by
+        amount: a concession without a posted credit note is to credit."""
         for rma in self:
             credited = rma.line_ids.filtered(lambda x: x._credits_customer())
             lines = credited.filtered(lambda x: x._needs_credit_note())
+            concessions = rma.line_ids.filtered(lambda x: x._is_concession())
             notes = rma.credit_note_ids.filtered(lambda m: m.state == "posted")
-            if not credited:
+            if not credited and not concessions:
                 rma.refund_state = "none"
-            elif not lines:
+            elif not lines and not concessions:
                 rma.refund_state = "not_invoiced"
-            elif not notes or any(line.qty_to_credit > 0 for line in lines):
+            elif (
+                not notes
+                or any(line.qty_to_credit > 0 for line in lines)
+                or any(not line._concession_credit_lines("posted") for line in concessions)
+            ):
                 rma.refund_state = "to_credit"
             elif all(m.payment_state in ("paid", "reversed", "in_payment") for m in notes):
                 paid_back = rma.refund_payment_ids.filtered(lambda p: p.state != "canceled")
@@ -213,7 +254,8 @@ class FactoryRma(models.Model):
         self._lock_for_update()
         self._check_can_create_credit_note()
         lines = self._lines_to_credit()
-        if not lines:
+        concessions = self._concessions_to_credit()
+        if not lines and not concessions:
             raise UserError(
                 _("Nothing to credit: every accepted quantity is already on a credit note.")
             )
@@ -251,6 +293,11 @@ class FactoryRma(models.Model):
         # sale quantities change, nothing to credit (checked above).
         for line, qty in never_billed.items():
             line.sudo().qty_not_invoiced += qty
+        for line in concessions:
+            invoice_line = line._concession_origin_line()
+            by_invoice[(line.rma_id, invoice_line.move_id)].append(
+                line._prepare_concession_credit_line_vals(invoice_line)
+            )
         Move = self.env["account.move"]
         if not Move.has_access("create"):
             # RMA users without accounting rights prepare the draft (rights
@@ -258,9 +305,12 @@ class FactoryRma(models.Model):
             Move = Move.sudo()
         vals_by_company = defaultdict(list)
         for (rma, invoice), lines_vals in by_invoice.items():
-            vals = rma._prepare_credit_note_vals(invoice)
+            if invoice:
+                vals = rma._prepare_credit_note_vals(invoice)
+            else:
+                vals = rma._prepare_concession_credit_note_vals()
             vals["invoice_line_ids"] = [fields.Command.create(v) for v in lines_vals]
-            vals_by_company[invoice.company_id].append(vals)
+            vals_by_company[invoice.company_id or rma.company_id].append(vals)
         moves = self.env["account.move"]
         for company, vals_list in vals_by_company.items():
             moves |= Move.with_company(company).create(vals_list)
@@ -294,10 +344,34 @@ class FactoryRma(models.Model):
             )
         )
 
+    def _concessions_to_credit(self):
+        """Concession lines (complaint only) whose amount is on no credit note yet."""
+        return self.line_ids.filtered(
+            lambda x: x._is_concession() and not x._concession_credit_lines()
+        )
+
+    def _prepare_concession_credit_note_vals(self):
+        """Credit note header of a concession when the goods' invoice is not
+        known: the RMA's customer, not reconciled with any invoice."""
+        self.ensure_one()
+        return {
+            "move_type": "out_refund",
+            "partner_id": self.partner_id.commercial_partner_id.id,
+            "currency_id": self.company_id.currency_id.id,
+            "invoice_origin": self.name,
+            "ref": _("%(rma)s concession", rma=self.name),
+            "company_id": self.company_id.id,
+            "rma_id": self.id,
+        }
+
     def action_create_credit_note_batch(self):
         """Batch action of the RMA list: credit notes for every selected RMA
         that has something to credit; the others are skipped."""
-        rmas = self.filtered(lambda r: r.state in CREDIT_STATES and r._lines_to_credit())
+        rmas = self.filtered(
+            lambda r: (
+                r.state in CREDIT_STATES and (r._lines_to_credit() or r._concessions_to_credit())
+            )
+        )
         if not rmas:
             raise UserError(_("None of the selected RMAs has anything left to credit."))
         return rmas.action_create_credit_note()
@@ -618,3 +692,370 @@ class FactoryRma(models.Model):
     def action_view_credit_notes(self):
         self.ensure_one()
         return self._action_view_credit_notes()
+
+    # ------------------------------------------------------------------
+    # Advance replacement against a deposit (先发新货,再退回, 押金)
+    # ------------------------------------------------------------------
+    def _deposit_accounting(self):
+        """(liability account, payment journal) of the deposit; a clear
+        error before anything is written when one is missing."""
+        self.ensure_one()
+        company = self.company_id
+        account = company.rma_deposit_account_id
+        if not account:
+            raise UserError(
+                _(
+                    "Set the RMA customer deposits account of %(company)s in the accounting "
+                    "settings first.",
+                    company=company.name,
+                )
+            )
+        journal = company.rma_deposit_journal_id or self.env["account.journal"].sudo().search(
+            [*self.env["account.journal"]._check_company_domain(company), ("type", "=", "bank")],
+            limit=1,
+        )
+        if not journal:
+            raise UserError(
+                _("%(company)s has no bank journal to receive the deposit.", company=company.name)
+            )
+        return account, journal
+
+    def _check_deposit_amount(self):
+        for rma in self:
+            if rma.company_id.currency_id.compare_amounts(rma.deposit_amount, 0.0) <= 0:
+                raise UserError(_("The deposit of %s must be positive.", rma.name))
+
+    def _prepare_deposit_payment_vals(self, payment_type):
+        """Inbound (deposit received) or outbound (deposit paid back)
+        customer payment whose counterpart is the deposits liability."""
+        self.ensure_one()
+        account, journal = self._deposit_accounting()
+        received = payment_type == "inbound"
+        return {
+            "payment_type": payment_type,
+            "partner_type": "customer",
+            "partner_id": self.partner_id.commercial_partner_id.id,
+            "amount": self.deposit_amount,
+            "currency_id": self.company_id.currency_id.id,
+            "journal_id": (self.deposit_payment_id.journal_id or journal).id,
+            "company_id": self.company_id.id,
+            "destination_account_id": account.id,
+            "date": fields.Date.context_today(self),
+            "memo": _("%(rma)s: deposit received", rma=self.name)
+            if received
+            else _("%(rma)s: deposit paid back", rma=self.name),
+        }
+
+    def _create_deposit_payment(self, payment_type):
+        """Posted deposit payment (sudo: RMA Managers record deposits without
+        accounting rights, the core checked theirs)."""
+        self.ensure_one()
+        payment = (
+            self.env["account.payment"]
+            .sudo()
+            .with_company(self.company_id)
+            .create(self._prepare_deposit_payment_vals(payment_type))
+        )
+        payment.action_post()
+        if not payment.move_id:
+            raise UserError(
+                _(
+                    "The journal %(journal)s has no outstanding account: the deposit of %(rma)s "
+                    "cannot be posted.",
+                    journal=payment.journal_id.display_name,
+                    rma=self.name,
+                )
+            )
+        return payment
+
+    def _deposit_lines(self, moves):
+        """Unreconciled deposits-liability journal items of ``moves``."""
+        account = self.company_id.rma_deposit_account_id
+        return moves.sudo().line_ids.filtered(
+            lambda x: x.account_id == account and not x.reconciled
+        )
+
+    def action_deposit_received(self):
+        """Called by the deposit button: after the core's checks and the
+        replacement delivery, post the customer's deposit as an inbound
+        payment credited to the deposits liability."""
+        for rma in self:
+            rma._deposit_accounting()
+        self._check_deposit_amount()
+        res = super().action_deposit_received()
+        for rma in self.sudo():
+            rma.deposit_payment_id = rma._create_deposit_payment("inbound")
+        return res
+
+    def action_release_deposit(self):
+        """Called by the release button once every line came back (checked
+        by the core): pay the deposit back on the same journal and clear
+        the liability."""
+        for rma in self:
+            rma._deposit_accounting()
+        res = super().action_release_deposit()
+        for rma in self.sudo():
+            if not rma.deposit_payment_id:
+                continue
+            payment = rma._create_deposit_payment("outbound")
+            rma.deposit_return_payment_id = payment
+            rma._deposit_lines(rma.deposit_payment_id.move_id | payment.move_id).reconcile()
+        return res
+
+    def action_apply_deposit(self):
+        """Called by the apply button: the deposit pays for the replacement.
+        Invoice the replaced quantity at its original price, move the
+        deposit to the customer's receivable and reconcile it with that
+        invoice (what is left is invoice minus deposit, or customer credit)."""
+        for rma in self:
+            rma._deposit_accounting()
+        res = super().action_apply_deposit()
+        for rma in self.sudo():
+            if not rma.deposit_payment_id:
+                continue
+            invoice = rma._create_deposit_invoice()
+            move = self.env["account.move"].sudo().create(rma._prepare_deposit_transfer_vals())
+            move.action_post()
+            rma.deposit_transfer_move_id = move
+            rma._deposit_lines(rma.deposit_payment_id.move_id | move).reconcile()
+            receivable = (invoice | move).line_ids.filtered(
+                lambda x: x.account_id.account_type == "asset_receivable" and not x.reconciled
+            )
+            if len(receivable.account_id) == 1:
+                receivable.reconcile()
+        return res
+
+    def _create_deposit_invoice(self):
+        """Posted customer invoice of the replaced quantity, linked to the RMA."""
+        self.ensure_one()
+        lines_vals = [
+            line._prepare_deposit_invoice_line_vals()
+            for line in self.line_ids.filtered(lambda x: not x.is_third_party and x.quantity)
+        ]
+        if not lines_vals:
+            raise UserError(_("%s has nothing to invoice against the deposit.", self.name))
+        vals = self._prepare_charge_invoice_vals(self.partner_id.commercial_partner_id)
+        vals["ref"] = _("%(rma)s: replacement paid by the deposit", rma=self.name)
+        vals["invoice_line_ids"] = [fields.Command.create(v) for v in lines_vals]
+        invoice = self.env["account.move"].sudo().with_company(self.company_id).create(vals)
+        invoice.action_post()
+        return invoice
+
+    def _prepare_deposit_transfer_vals(self):
+        """Dr deposits liability / Cr customer receivable for the deposit."""
+        self.ensure_one()
+        account, _journal = self._deposit_accounting()
+        partner = self.partner_id.commercial_partner_id
+        receivable = partner.with_company(self.company_id).property_account_receivable_id
+        journal = self.env["account.journal"].search(
+            [
+                *self.env["account.journal"]._check_company_domain(self.company_id),
+                ("type", "=", "general"),
+            ],
+            limit=1,
+        )
+        label = _("%(rma)s: deposit applied to the replacement", rma=self.name)
+        common = {"name": label, "partner_id": partner.id}
+        return {
+            "move_type": "entry",
+            "journal_id": journal.id,
+            "company_id": self.company_id.id,
+            "date": fields.Date.context_today(self),
+            "ref": label,
+            "rma_id": self.id,
+            "line_ids": [
+                fields.Command.create(
+                    dict(common, account_id=account.id, balance=self.deposit_amount)
+                ),
+                fields.Command.create(
+                    dict(common, account_id=receivable.id, balance=-self.deposit_amount)
+                ),
+            ],
+        }
+
+    # ------------------------------------------------------------------
+    # Carrier claim (shortage / carrier damage)
+    # ------------------------------------------------------------------
+    @api.depends("charge_invoice_ids.payment_state", "charge_invoice_ids.state")
+    def _compute_claim_state(self):
+        """The claim is paid once its invoice to the carrier is paid; other
+        states are set by hand or by the core and kept."""
+        for rma in self:
+            invoices = rma._claim_invoices().filtered(lambda m: m.state == "posted")
+            if (
+                rma.claim_state == "accepted"
+                and invoices
+                and all(m.payment_state in ("paid", "in_payment") for m in invoices)
+            ):
+                rma.claim_state = "paid"
+            else:
+                rma.claim_state = rma.claim_state
+
+    def _claim_invoices(self):
+        self.ensure_one()
+        return self.charge_invoice_ids.filtered(
+            lambda m: (
+                m.state != "cancel"
+                and any(x.rma_charge_type == "claim" for x in m.invoice_line_ids)
+            )
+        )
+
+    def _check_can_invoice_claim(self):
+        if not (
+            self.env.su
+            or self.env.user.has_group("rma_factory.group_rma_manager")
+            or self.env.user.has_group("account.group_account_invoice")
+        ):
+            raise AccessError(_("Only RMA Managers and accountants can invoice a carrier claim."))
+        for rma in self:
+            if rma.rma_type != "shortage" or rma.claim_state != "accepted":
+                raise UserError(_("The carrier has not accepted a claim on %(rma)s.", rma=rma.name))
+            if not rma.carrier_id:
+                raise UserError(_("Set the carrier of %(rma)s first.", rma=rma.name))
+            if rma.company_id.currency_id.compare_amounts(rma.claim_amount, 0.0) <= 0:
+                raise UserError(_("The claim amount of %(rma)s must be positive.", rma=rma.name))
+            if rma._claim_invoices():
+                raise UserError(
+                    _("The carrier claim of %(rma)s is already invoiced.", rma=rma.name)
+                )
+
+    def _prepare_claim_invoice_vals(self):
+        """Customer invoice to the carrier for the accepted claim."""
+        self.ensure_one()
+        vals = self._prepare_charge_invoice_vals(self.carrier_id.commercial_partner_id)
+        vals["ref"] = _(
+            "%(rma)s: carrier claim %(reference)s",
+            rma=self.name,
+            reference=self.claim_reference or "",
+        ).strip()
+        vals["invoice_line_ids"] = [
+            fields.Command.create(
+                {
+                    "product_id": self.env.ref("rma_factory_account.product_rma_carrier_claim").id,
+                    "name": _("%(rma)s: carrier claim (shortage / damage)", rma=self.name),
+                    "quantity": 1.0,
+                    "price_unit": self.claim_amount,
+                    "tax_ids": [fields.Command.clear()],
+                    "rma_charge_type": "claim",
+                }
+            )
+        ]
+        return vals
+
+    def action_invoice_carrier_claim(self):
+        """Button "Invoice Carrier Claim": once the carrier accepted the
+        claim, invoice it the claim amount (posted); the claim becomes paid
+        with the invoice."""
+        self._lock_for_update()
+        self._check_can_invoice_claim()
+        moves = self.env["account.move"]
+        for rma in self:
+            moves |= (
+                self.env["account.move"]
+                .sudo()
+                .with_company(rma.company_id)
+                .create(rma._prepare_claim_invoice_vals())
+            )
+        moves.sudo().action_post()
+        moves = moves.with_env(self.env)
+        if not moves.has_access("read"):
+            return True
+        return moves._rma_action_view("account.action_move_out_invoice_type")
+
+    # ------------------------------------------------------------------
+    # Spare part not returned
+    # ------------------------------------------------------------------
+    @api.depends_context("uid")
+    def _compute_spare_part_charge_due(self):
+        now = fields.Datetime.now()
+        for rma in self:
+            rma.spare_part_charge_due = bool(rma._unreturned_spare_lines(now))
+
+    def _unreturned_spare_lines(self, now):
+        """Lines of a spare-part RMA past its return deadline whose defective
+        part has not fully come back and is not charged yet."""
+        self.ensure_one()
+        if (
+            self.rma_type != "spare_part"
+            or not self.policy_id.charge_unreturned_spare_parts
+            or not self.return_deadline
+            or self.return_deadline >= now
+            or self.state in ("draft", "cancelled", "rejected")
+        ):
+            return self.env["factory.rma.line"]
+        return self.line_ids.filtered(lambda x: x._qty_spare_to_charge() > 0)
+
+    def _check_can_charge_unreturned_part(self, now):
+        if not (
+            self.env.su
+            or self.env.user.has_group("rma_factory.group_rma_manager")
+            or self.env.user.has_group("account.group_account_invoice")
+        ):
+            raise AccessError(
+                _("Only RMA Managers and accountants can charge an unreturned spare part.")
+            )
+        for rma in self:
+            if rma.rma_type != "spare_part":
+                raise UserError(_("%(rma)s is not a spare-part RMA.", rma=rma.name))
+            if not rma.policy_id.charge_unreturned_spare_parts:
+                raise UserError(
+                    _("The policy of %(rma)s does not charge unreturned spare parts.", rma=rma.name)
+                )
+            if not rma.return_deadline or rma.return_deadline >= now:
+                raise UserError(
+                    _(
+                        "The defective part of %(rma)s may still come back until %(deadline)s.",
+                        rma=rma.name,
+                        deadline=rma.return_deadline or "-",
+                    )
+                )
+            if not rma._unreturned_spare_lines(now):
+                raise UserError(
+                    _("Every defective part of %(rma)s came back or is charged.", rma=rma.name)
+                )
+
+    def action_charge_unreturned_part(self):
+        """Button "Charge Unreturned Part": past the return deadline, invoice
+        the spare parts whose defective part did not come back and cancel
+        their open receipt so that the RMA can finish."""
+        self._lock_for_update()
+        now = fields.Datetime.now()
+        self._check_can_charge_unreturned_part(now)
+        moves = self.env["account.move"]
+        for rma in self:
+            lines = rma._unreturned_spare_lines(now)
+            vals = rma._prepare_charge_invoice_vals(rma.partner_id.commercial_partner_id)
+            vals["ref"] = _("%(rma)s: spare part not returned", rma=rma.name)
+            vals["invoice_line_ids"] = [
+                fields.Command.create(line._prepare_spare_part_charge_line_vals()) for line in lines
+            ]
+            moves |= self.env["account.move"].sudo().with_company(rma.company_id).create(vals)
+            lines._cancel_open_receipts()
+        moves.sudo().action_post()
+        self._finish_charged_spare_parts()
+        self._sync_state_from_stock()
+        moves = moves.with_env(self.env)
+        if not moves.has_access("read"):
+            return True
+        return moves._rma_action_view("account.action_move_out_invoice_type")
+
+    def _finish_charged_spare_parts(self):
+        """After the charge: an RMA still waiting for parts none of which
+        came back, whose spare parts are delivered and whose receipts are
+        cancelled, has nothing left to do and is done; the overdue return
+        escalation closes."""
+        rmas = self.sudo()
+        rmas._close_escalations(["return"])
+        finished = rmas.filtered(
+            lambda r: (
+                r.state == "approved"
+                and not any(r.line_ids.mapped("qty_received"))
+                and all(
+                    m.state in ("done", "cancel")
+                    for m in r.line_ids.move_ids
+                    if m.rma_move_kind in ("receipt", "replacement")
+                )
+            )
+        )
+        if finished:
+            finished._action_done()

@@ -26,3 +26,41 @@ class ResCompany(models.Model):
         help="Empty: the stock journal of the product's category, else the first "
         "miscellaneous journal.",
     )
+    rma_deposit_account_id = fields.Many2one(
+        "account.account",
+        "RMA Customer Deposits Account",
+        check_company=True,
+        domain="[('account_type', 'in', ('liability_current', 'liability_non_current'))]",
+        help="Liability credited by the deposits customers pay for an advance replacement "
+        "(押金) and debited when the deposit is paid back or applied.",
+    )
+    rma_deposit_journal_id = fields.Many2one(
+        "account.journal",
+        "RMA Deposit Journal",
+        check_company=True,
+        domain="[('type', 'in', ('bank', 'cash'))]",
+        help="Journal of the deposit payments. Empty: the company's first bank journal.",
+    )
+
+    def _rma_setup_deposit_account(self):
+        """Called by the post-init hook (and usable after a chart is
+        installed): give every company with a chart of accounts an "RMA
+        customer deposits" liability, reconcilable so that the deposit and
+        its release or application match."""
+        Account = self.env["account.account"].sudo()
+        for company in self.filtered(lambda c: not c.rma_deposit_account_id):
+            domain = Account._check_company_domain(company)
+            if not Account.search_count(domain, limit=1):
+                continue
+            account = Account.with_company(company).search(
+                [*domain, ("code", "=", "RMADEP")], limit=1
+            ) or Account.with_company(company).create(
+                {
+                    "name": "RMA Customer Deposits",
+                    "code": "RMADEP",
+                    "account_type": "liability_current",
+                    "reconcile": True,
+                    "company_ids": [fields.Command.set(company.ids)],
+                }
+            )
+            company.sudo().rma_deposit_account_id = account

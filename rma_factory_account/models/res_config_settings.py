@@ -13,3 +13,9 @@ class ResConfigSettings(models.TransientModel):
     rma_writedown_journal_id = fields.Many2one(
         related="company_id.rma_writedown_journal_id", readonly=False
     )
+    rma_deposit_account_id = fields.Many2one(
+        related="company_id.rma_deposit_account_id", readonly=False
+    )
+    rma_deposit_journal_id = fields.Many2one(
+        related="company_id.rma_deposit_journal_id", readonly=False
+    )

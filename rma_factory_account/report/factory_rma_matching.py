@@ -49,6 +49,16 @@ class FactoryRmaMatching(models.Model):
         readonly=True,
         help="Invoiced minus credited amount per credited unit.",
     )
+    amount_concession = fields.Monetary(
+        "Concession Credited",
+        readonly=True,
+        help="Amount credited for a concession (discount in lieu of a return).",
+    )
+    concession_not_credited = fields.Boolean(
+        "Concession, Not Credited",
+        readonly=True,
+        help="A concession was granted but no posted credit note carries it.",
+    )
     not_credited = fields.Boolean("Received, Not Credited", readonly=True)
     credited_not_received = fields.Boolean("Credited, Not Received", readonly=True)
     qty_mismatch = fields.Boolean("Quantity Difference Flag", readonly=True)
@@ -78,7 +88,15 @@ class FactoryRmaMatching(models.Model):
                     l.qty_returned AS qty_returned,
                     COALESCE(cr.amount_credited, 0.0) AS amount_credited,
                     COALESCE(cr.amount_invoiced, 0.0) AS amount_invoiced,
-                    COALESCE(cr.unreconciled, FALSE) AS unreconciled,
+                    COALESCE(cr.unreconciled, FALSE) OR COALESCE(cc.unreconciled, FALSE)
+                        AS unreconciled,
+                    COALESCE(cc.amount_concession, 0.0) AS amount_concession,
+                    (
+                        l.decided_outcome = 'concession'
+                        AND r.rma_type = 'complaint'
+                        AND COALESCE(l.concession_amount, 0.0) > 0
+                        AND cc.amount_concession IS NULL
+                    ) AS concession_not_credited,
                     (
                         COALESCE(l.qty_to_credit, 0.0) > 0
                         AND NOT COALESCE(l.credit_not_invoiced, FALSE)
@@ -115,7 +133,19 @@ class FactoryRmaMatching(models.Model):
                     AND m.move_type = 'out_refund'
                     AND m.state = 'posted'
                     AND cl.display_type = 'product'
+                    AND cl.rma_charge_type IS NULL
                 ) cr ON TRUE
+                LEFT JOIN LATERAL (
+                    SELECT
+                        SUM(cl.balance) AS amount_concession,
+                        BOOL_OR(ABS(m.amount_residual) > 0.005) AS unreconciled
+                    FROM account_move_line cl
+                    JOIN account_move m ON m.id = cl.move_id
+                    WHERE cl.rma_line_id = l.id
+                    AND m.move_type = 'out_refund'
+                    AND m.state = 'posted'
+                    AND cl.rma_charge_type = 'concession'
+                ) cc ON TRUE
                 WHERE r.state NOT IN ('draft', 'cancelled', 'rejected')
             )
             SELECT
@@ -148,6 +178,7 @@ class FactoryRmaMatching(models.Model):
                     OR (base.qty_credited > 0
                         AND ABS(base.amount_invoiced - base.amount_credited) > 0.005)
                     OR base.unreconciled
+                    OR base.concession_not_credited
                 ) AS has_mismatch
             FROM base
             """
@@ -165,6 +196,8 @@ class FactoryRmaMatching(models.Model):
             reasons.append(_("quantity difference %s", self.qty_difference))
         if self.price_mismatch:
             reasons.append(_("price difference %s / unit", self.price_difference))
+        if self.concession_not_credited:
+            reasons.append(_("concession not credited"))
         if self.unreconciled:
             reasons.append(_("credit note not reconciled"))
         return ", ".join(reasons)

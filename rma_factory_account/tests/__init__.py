@@ -9,3 +9,6 @@ from . import test_rma_charges
 from . import test_rma_matching
 from . import test_rma_credit_performance
 from . import test_rma_account_views
+from . import test_rma_deposit
+from . import test_rma_concession
+from . import test_rma_claim_spare_part
