@@ -92,6 +92,13 @@ class FactoryRma(models.Model):
         help="Entry moving the deposit to the customer's receivable, against the invoice of "
         "the replacement.",
     )
+    freight_cost_move_id = fields.Many2one(
+        "account.move",
+        "Freight Cost Entry",
+        readonly=True,
+        copy=False,
+        help="Entry of the company's share of the freight (Dr freight cost / Cr accrual).",
+    )
     claim_state = fields.Selection(
         compute="_compute_claim_state", store=True, readonly=False, copy=False
     )
@@ -1059,3 +1066,78 @@ class FactoryRma(models.Model):
         )
         if finished:
             finished._action_done()
+
+    # ------------------------------------------------------------------
+    # Company share of the freight
+    # ------------------------------------------------------------------
+    def _freight_cost_accounts(self):
+        """(expense, accrual, journal) of the company's freight cost."""
+        self.ensure_one()
+        company = self.company_id
+        expense = company.rma_freight_cost_account_id
+        accrual = company.rma_freight_accrual_account_id
+        if not expense or not accrual:
+            raise UserError(
+                _(
+                    "Set the RMA freight cost and freight accrual accounts of %(company)s in "
+                    "the accounting settings first.",
+                    company=company.name,
+                )
+            )
+        journal = self.env["account.journal"].search(
+            [
+                *self.env["account.journal"]._check_company_domain(company),
+                ("type", "=", "general"),
+            ],
+            limit=1,
+        )
+        return expense, accrual, journal
+
+    def _check_can_post_freight_cost(self):
+        if not (
+            self.env.su
+            or self.env.user.has_group("rma_factory.group_rma_manager")
+            or self.env.user.has_group("account.group_account_invoice")
+        ):
+            raise AccessError(_("Only RMA Managers and accountants can post freight costs."))
+        for rma in self:
+            if rma.state in ("draft", "submitted", "rejected", "cancelled"):
+                raise UserError(_("%(rma)s is not approved.", rma=rma.name))
+            if rma.company_id.currency_id.compare_amounts(rma.freight_company_cost, 0.0) <= 0:
+                raise UserError(_("The company bears no freight on %(rma)s.", rma=rma.name))
+            if rma.freight_cost_move_id.state in ("draft", "posted"):
+                raise UserError(_("The freight cost of %(rma)s is already posted.", rma=rma.name))
+            rma._freight_cost_accounts()
+
+    def _prepare_freight_cost_move_vals(self):
+        """Dr freight cost / Cr freight accrual for the company's share."""
+        self.ensure_one()
+        expense, accrual, journal = self._freight_cost_accounts()
+        amount = self.freight_company_cost
+        label = _("%(rma)s: company share of the return freight", rma=self.name)
+        common = {"name": label, "partner_id": (self.carrier_id or self.partner_id).id}
+        return {
+            "move_type": "entry",
+            "journal_id": journal.id,
+            "company_id": self.company_id.id,
+            "date": fields.Date.context_today(self),
+            "ref": label,
+            "rma_id": self.id,
+            "line_ids": [
+                fields.Command.create(dict(common, account_id=expense.id, balance=amount)),
+                fields.Command.create(dict(common, account_id=accrual.id, balance=-amount)),
+            ],
+        }
+
+    def action_post_freight_cost(self):
+        """Button "Post Freight Cost": record the freight the company bears
+        (company payer, or its part of a split) against the RMA, once."""
+        self._lock_for_update()
+        self._check_can_post_freight_cost()
+        moves = self.env["account.move"].sudo()
+        for rma in self.sudo():
+            move = moves.create(rma._prepare_freight_cost_move_vals())
+            move.action_post()
+            rma.freight_cost_move_id = move
+            moves |= move
+        return True

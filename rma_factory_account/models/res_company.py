@@ -42,6 +42,22 @@ class ResCompany(models.Model):
         help="Journal of the deposit payments. Empty: the company's first bank journal.",
     )
 
+    rma_freight_cost_account_id = fields.Many2one(
+        "account.account",
+        "RMA Freight Cost Account",
+        check_company=True,
+        domain="[('account_type', 'in', ('expense', 'expense_direct_cost'))]",
+        help="Expense debited with the company's share of the freight of a return.",
+    )
+    rma_freight_accrual_account_id = fields.Many2one(
+        "account.account",
+        "RMA Freight Accrual Account",
+        check_company=True,
+        domain="[('account_type', 'in', ('liability_current', 'liability_payable'))]",
+        help="Accrued (or payable) account credited with the company's freight share until "
+        "the carrier's bill arrives.",
+    )
+
     def _rma_setup_deposit_account(self):
         """Called by the post-init hook (and usable after a chart is
         installed): give every company with a chart of accounts an "RMA

@@ -19,3 +19,9 @@ class ResConfigSettings(models.TransientModel):
     rma_deposit_journal_id = fields.Many2one(
         related="company_id.rma_deposit_journal_id", readonly=False
     )
+    rma_freight_cost_account_id = fields.Many2one(
+        related="company_id.rma_freight_cost_account_id", readonly=False
+    )
+    rma_freight_accrual_account_id = fields.Many2one(
+        related="company_id.rma_freight_accrual_account_id", readonly=False
+    )
