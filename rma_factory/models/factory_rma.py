@@ -533,10 +533,13 @@ class FactoryRma(models.Model):
     @api.depends("rma_type", "amount_total")
     def _compute_deposit_amount(self):
         for rma in self:
-            if rma.rma_type == "advance_replacement" and not rma.deposit_state:
-                rma.deposit_amount = rma.amount_total
-            elif rma.rma_type != "advance_replacement":
+            if rma.rma_type != "advance_replacement":
                 rma.deposit_amount = 0.0
+            elif not rma.deposit_state:
+                rma.deposit_amount = rma.amount_total
+            else:
+                # frozen once the deposit is asked for
+                rma.deposit_amount = rma.deposit_amount
 
     @api.depends("amount_total", "policy_id.second_approval_amount", "currency_id")
     def _compute_needs_second_approval(self):

@@ -150,9 +150,11 @@ class TestRmaTypes(RmaCommon):
         rma = self._create_rma(order, rma_type="advance_replacement")
         self._put_in_stock(self.connector, 3)
         self._approve(rma)
+        self.assertEqual(rma.deposit_amount, 45.0, "frozen at approval")
         rma.with_user(self.user_mgr).action_deposit_received()
         rma.with_user(self.user_mgr).action_apply_deposit()
         self.assertEqual(rma.deposit_state, "applied")
+        self.assertEqual(rma.deposit_amount, 45.0)
 
     def test_third_party_goods_sent_back_without_credit(self):
         order = self._deliver(self.dealer_b, [(self.connector, 5, None)])
