@@ -2,6 +2,7 @@ from . import account_chart_template
 from . import account_move
 from . import account_move_line
 from . import account_payment
+from . import account_payment_register
 from . import factory_rma
 from . import factory_rma_line
 from . import factory_rma_policy

@@ -1,4 +1,5 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 
 class AccountMove(models.Model):
@@ -6,6 +7,18 @@ class AccountMove(models.Model):
 
     rma_id = fields.Many2one(
         "factory.rma", "RMA", index="btree_not_null", copy=False, readonly=True
+    )
+    rma_freight_rma_id = fields.Many2one(
+        "factory.rma",
+        "Carrier Freight of RMA",
+        index="btree_not_null",
+        copy=False,
+        domain=[("rma_type", "=", "shortage")],
+        help="Carrier's freight bill of a shortage / carrier-damage RMA: its payment is "
+        "withheld while the claim is open when the RMA says so.",
+    )
+    rma_freight_withheld = fields.Boolean(
+        "Carrier Freight Withheld", compute="_compute_rma_freight_withheld"
     )
     rma_writedown_line_id = fields.Many2one(
         "factory.rma.line",
@@ -21,6 +34,46 @@ class AccountMove(models.Model):
         readonly=True,
         help="Loss this entry adds (negative: takes back) for the defective goods.",
     )
+
+    @api.depends(
+        "rma_freight_rma_id.withhold_carrier_freight",
+        "rma_freight_rma_id.claim_state",
+        "partner_id",
+    )
+    def _compute_rma_freight_withheld(self):
+        for move in self:
+            rma = move.rma_freight_rma_id.sudo()
+            move.rma_freight_withheld = bool(
+                rma
+                and move.move_type in ("in_invoice", "in_refund")
+                and rma.withhold_carrier_freight
+                and rma.claim_state in ("to_claim", "claimed")
+                and (
+                    not rma.carrier_id
+                    or move.commercial_partner_id == rma.carrier_id.commercial_partner_id
+                )
+            )
+
+    def _check_rma_freight_not_withheld(self):
+        """Called before a payment is registered: the carrier's freight is
+        withheld until its damage claim is settled (shortage RMAs whose
+        policy says so)."""
+        withheld = self.filtered("rma_freight_withheld")
+        if withheld:
+            raise UserError(
+                _(
+                    "%(bill)s is the carrier's freight of %(rma)s: its payment is withheld "
+                    "until the carrier claim is settled.",
+                    bill=withheld[0].display_name,
+                    rma=withheld[0].rma_freight_rma_id.name,
+                )
+            )
+
+    def action_register_payment(self):
+        """Extends the payment button: withheld carrier freight cannot be
+        paid."""
+        self._check_rma_freight_not_withheld()
+        return super().action_register_payment()
 
     @api.depends("reversed_entry_id", "rma_id")
     def _compute_invoice_currency_rate(self):

@@ -52,6 +52,40 @@ class TestRmaClaimSparePart(RmaAccountCommon):
         self.assertEqual(invoice.payment_state, "paid")
         self.assertEqual(rma.claim_state, "paid")
 
+    def test_carrier_freight_withheld_until_the_claim_is_settled(self):
+        """Shortage with the policy's withholding: the carrier's freight bill
+        linked to the RMA cannot be paid while the claim is open."""
+        rma = self._shortage()
+        self.assertTrue(rma.withhold_carrier_freight)
+        bill = self.env["account.move"].create(
+            {
+                "move_type": "in_invoice",
+                "partner_id": self.carrier.id,
+                "invoice_date": "2026-03-10",
+                "rma_freight_rma_id": rma.id,
+                "invoice_line_ids": [
+                    (0, 0, {"name": "Freight SO", "quantity": 1, "price_unit": 80.0})
+                ],
+            }
+        )
+        bill.action_post()
+        self.assertTrue(bill.rma_freight_withheld)
+        with self.assertRaisesRegex(UserError, "withheld"):
+            bill.action_register_payment()
+        with self.assertRaisesRegex(UserError, "withheld"):
+            self._pay(bill)
+        self.assertEqual(bill.payment_state, "not_paid")
+        rma.claim_state = "claimed"
+        self.assertTrue(bill.rma_freight_withheld)
+        rma.claim_state = "accepted"
+        self.assertFalse(bill.rma_freight_withheld)
+        self._pay(bill)
+        self.assertEqual(bill.payment_state, "paid")
+        # another partner's bill linked to the RMA is not withheld
+        other = bill.copy({"partner_id": self.dealer_a.id, "rma_freight_rma_id": rma.id})
+        rma.claim_state = "to_claim"
+        self.assertFalse(other.rma_freight_withheld)
+
     def _spare_rma(self, qty=2):
         order = self._deliver(self.dealer_b, [(self.connector, qty, None)])
         invoice = self._invoice(order)
