@@ -269,28 +269,36 @@ class FactoryRmaLine(models.Model):
     # ------------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------------
+    @api.model
+    def _responsibility_side_for(self, responsibility):
+        """Company or external side of a responsibility (shared with the
+        quality inspection)."""
+        if not responsibility:
+            return False
+        return "company" if responsibility in COMPANY_RESPONSIBILITIES else "external"
+
+    @api.model
+    def _service_charge_for(self, responsibility, policy):
+        """Free or charged service (免费/收费) for a responsibility under a
+        policy (shared with the quality inspection)."""
+        if not responsibility:
+            return False
+        if responsibility in CHARGED_RESPONSIBILITIES and not policy.free_customer_repairs:
+            return "charged"
+        return "free"
+
     @api.depends("responsibility")
     def _compute_responsibility_side(self):
         for line in self:
-            if not line.responsibility:
-                line.responsibility_side = False
-            elif line.responsibility in COMPANY_RESPONSIBILITIES:
-                line.responsibility_side = "company"
-            else:
-                line.responsibility_side = "external"
+            line.responsibility_side = self._responsibility_side_for(line.responsibility)
 
     @api.depends("responsibility", "rma_id.policy_id.free_customer_repairs")
     def _compute_service_charge(self):
         for line in self:
-            if not line.responsibility:
-                line.service_charge = line.service_charge or False
-            elif (
-                line.responsibility in CHARGED_RESPONSIBILITIES
-                and not line.rma_id.policy_id.free_customer_repairs
-            ):
-                line.service_charge = "charged"
-            else:
-                line.service_charge = "free"
+            line.service_charge = (
+                self._service_charge_for(line.responsibility, line.rma_id.policy_id)
+                or line.service_charge
+            )
 
     @api.depends("rma_id.name", "product_id")
     def _compute_display_name(self):

@@ -7,7 +7,6 @@ from odoo.tools import float_compare, float_is_zero
 
 from odoo.addons.rma_factory.models.factory_rma_outcome import (
     CHARGED_RESPONSIBILITIES,
-    COMPANY_RESPONSIBILITIES,
     DEFAULT_DESTINATION,
     DESTINATIONS,
     OUTCOMES,
@@ -276,26 +275,19 @@ class FactoryRmaInspection(models.Model):
 
     @api.depends("responsibility")
     def _compute_responsibility_side(self):
+        Line = self.env["factory.rma.line"]
         for inspection in self:
-            if not inspection.responsibility:
-                inspection.responsibility_side = False
-            elif inspection.responsibility in COMPANY_RESPONSIBILITIES:
-                inspection.responsibility_side = "company"
-            else:
-                inspection.responsibility_side = "external"
+            inspection.responsibility_side = Line._responsibility_side_for(
+                inspection.responsibility
+            )
 
     @api.depends("responsibility", "rma_id.policy_id.free_customer_repairs")
     def _compute_service_charge(self):
+        Line = self.env["factory.rma.line"]
         for inspection in self:
-            if not inspection.responsibility:
-                inspection.service_charge = False
-            elif (
-                inspection.responsibility in CHARGED_RESPONSIBILITIES
-                and not inspection.rma_id.policy_id.free_customer_repairs
-            ):
-                inspection.service_charge = "charged"
-            else:
-                inspection.service_charge = "free"
+            inspection.service_charge = Line._service_charge_for(
+                inspection.responsibility, inspection.rma_id.policy_id
+            )
 
     @api.depends("verdict", "responsibility", "qty_unrepairable")
     def _compute_outcome(self):
