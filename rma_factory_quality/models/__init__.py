@@ -1,3 +1,4 @@
+from . import factory_rma_quality_document
 from . import factory_rma_defect
 from . import factory_rma_severity_rule
 from . import factory_rma_inspection

@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import Command, _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 
 QUALITY_MANAGER = "rma_factory_quality.group_quality_manager"
 QUALITY_INSPECTOR = "rma_factory_quality.group_quality_inspector"
@@ -29,7 +29,7 @@ class FactoryRma8d(models.Model):
 
     _name = "factory.rma.8d"
     _description = "RMA 8D Report"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "factory.rma.quality.document"]
     _order = "id desc"
     _check_company_auto = True
 
@@ -179,31 +179,6 @@ class FactoryRma8d(models.Model):
     # ------------------------------------------------------------------
     # Guards
     # ------------------------------------------------------------------
-    def _check_group(self, xmlid, action_label):
-        if self.env.su or self.env.user.has_group(xmlid):
-            return
-        raise AccessError(
-            _(
-                "Only members of “%(group)s” can %(action)s.",
-                group=self.env.ref(xmlid).name,
-                action=action_label,
-            )
-        )
-
-    def _check_state(self, states, action_label):
-        wrong = self.filtered(lambda r: r.state not in states)
-        if wrong:
-            raise UserError(
-                _(
-                    "%(action)s is not possible on %(name)s in state “%(state)s”.",
-                    action=action_label,
-                    name=wrong[0].name,
-                    state=dict(wrong[0]._fields["state"]._description_selection(self.env))[
-                        wrong[0].state
-                    ],
-                )
-            )
-
     def _check_content_complete(self):
         """Root cause verified, corrective and preventive actions done
         (8D-09: measures must be effective before closing)."""

@@ -2,7 +2,7 @@ import math
 from datetime import timedelta
 
 from odoo import Command, _, api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, float_is_zero
 
 from odoo.addons.rma_factory.models.factory_rma_outcome import (
@@ -36,7 +36,7 @@ class FactoryRmaInspection(models.Model):
 
     _name = "factory.rma.inspection"
     _description = "RMA Quality Inspection"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "factory.rma.quality.document"]
     _order = "deadline, id desc"
     _check_company_auto = True
 
@@ -487,48 +487,11 @@ class FactoryRmaInspection(models.Model):
     # ------------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------------
-    def _check_quality_group(self, xmlid, action_label):
-        if self.env.su:
-            return
-        if not self.env.user.has_group(xmlid):
-            group = self.env.ref(xmlid)
-            raise AccessError(
-                _(
-                    "Only members of “%(group)s” can %(action)s.",
-                    group=group.name,
-                    action=action_label,
-                )
-            )
-
-    def _check_state(self, states, action_label):
-        wrong = self.filtered(lambda i: i.state not in states)
-        if wrong:
-            raise UserError(
-                _(
-                    "%(action)s is not possible on %(name)s in state “%(state)s”.",
-                    action=action_label,
-                    name=wrong[0].name,
-                    state=dict(wrong[0]._fields["state"]._description_selection(self.env))[
-                        wrong[0].state
-                    ],
-                )
-            )
-
-    def _lock_for_update(self):
-        """Row lock so that a double click waits for the first one and then
-        finds the new state."""
-        if self.ids:
-            self.env.cr.execute(
-                f"SELECT id FROM {self._table} WHERE id IN %s FOR UPDATE",  # noqa: S608
-                [tuple(self.ids)],
-            )
-            self.invalidate_recordset(["state"])
-
     # ------------------------------------------------------------------
     # Buttons
     # ------------------------------------------------------------------
     def action_start(self):
-        self._check_quality_group(QUALITY_INSPECTOR, _("inspect returned goods"))
+        self._check_group(QUALITY_INSPECTOR, _("inspect returned goods"))
         self._lock_for_update()
         self._check_state(("draft",), _("Starting the inspection"))
         for inspection in self:
@@ -538,7 +501,7 @@ class FactoryRmaInspection(models.Model):
         return True
 
     def _check_can_done(self):
-        self._check_quality_group(QUALITY_INSPECTOR, _("close inspections"))
+        self._check_group(QUALITY_INSPECTOR, _("close inspections"))
         self._check_state(("draft", "in_progress"), _("Closing the inspection"))
         for inspection in self:
             rounding = inspection.product_uom_id.rounding or 0.01
@@ -812,7 +775,7 @@ class FactoryRmaInspection(models.Model):
         }
 
     def action_cancel(self):
-        self._check_quality_group(QUALITY_MANAGER, _("cancel inspections"))
+        self._check_group(QUALITY_MANAGER, _("cancel inspections"))
         self._check_state(("draft", "in_progress", "waiting"), _("Cancelling"))
         self.with_context(rma_inspection_closing=True).write({"state": "cancelled"})
         return True
@@ -820,7 +783,7 @@ class FactoryRmaInspection(models.Model):
     def action_reset(self):
         """A waiting inspection goes back to work (e.g. the customer does
         not agree with the classification)."""
-        self._check_quality_group(QUALITY_INSPECTOR, _("reopen inspections"))
+        self._check_group(QUALITY_INSPECTOR, _("reopen inspections"))
         self._check_state(("waiting", "cancelled"), _("Reopening"))
         if any(i.rma_id.state not in ("received",) for i in self):
             raise UserError(_("Only inspections of received RMAs can be reopened."))
@@ -829,7 +792,7 @@ class FactoryRmaInspection(models.Model):
 
     def action_open_severity_wizard(self):
         self.ensure_one()
-        self._check_quality_group(QUALITY_MANAGER, _("raise the severity"))
+        self._check_group(QUALITY_MANAGER, _("raise the severity"))
         return {
             "type": "ir.actions.act_window",
             "name": _("Raise Severity"),
@@ -841,7 +804,7 @@ class FactoryRmaInspection(models.Model):
 
     def _raise_severity(self, severity, reason):
         self.ensure_one()
-        self._check_quality_group(QUALITY_MANAGER, _("raise the severity"))
+        self._check_group(QUALITY_MANAGER, _("raise the severity"))
         if not (reason or "").strip():
             raise UserError(_("Give the reason for the severity change."))
         if self.severity == "major" and severity == "major":
@@ -883,7 +846,7 @@ class FactoryRmaInspection(models.Model):
         product and lot to RMA/Input, where no delivery reserves it, until
         quality releases it."""
         self.ensure_one()
-        self._check_quality_group(QUALITY_INSPECTOR, _("quarantine suspect stock"))
+        self._check_group(QUALITY_INSPECTOR, _("quarantine suspect stock"))
         quants = self._suspect_quants()
         if not quants:
             raise UserError(_("No free stock of %s to quarantine.", self.product_id.display_name))
