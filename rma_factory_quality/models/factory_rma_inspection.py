@@ -697,21 +697,25 @@ class FactoryRmaInspection(models.Model):
         self._create_8d_reports()
         self._alert_major_severity()
         rmas = self.rma_id.sudo()
-        for rma in rmas:
-            if rma.state != "received" or rma._open_inspections():
-                continue
-            received = rma.line_ids.filtered(
-                lambda line: (
-                    not float_is_zero(
+        to_judge = rmas.filtered(
+            lambda rma: (
+                rma.state == "received"
+                and not rma._open_inspections()
+                and all(
+                    line.decided_outcome
+                    or float_is_zero(
                         line.qty_received, precision_rounding=line.product_uom_id.rounding
                     )
+                    for line in rma.line_ids
                 )
             )
-            if any(not line.decided_outcome for line in received):
-                continue
-            rma.with_context(rma_judged_by_inspection=True).action_judge()
-            if rma._can_process_automatically():
-                rma.action_process()
+        )
+        if not to_judge:
+            return
+        to_judge.with_context(rma_judged_by_inspection=True).action_judge()
+        to_process = to_judge.filtered(lambda rma: rma._can_process_automatically())
+        if to_process:
+            to_process.action_process()
 
     def _alert_major_severity(self):
         """A major complaint is reviewed at once (SEV-04): an activity for
