@@ -191,6 +191,53 @@ class RmaCommon(TransactionCase):
                 vals["destination"] = destination
             line.with_user(self.user_cs).write(vals)
 
+    def _make_submitted_rmas(self, count, order, product=None):
+        """``count`` submitted one-unit RMAs on the first delivery move of
+        ``order`` (batch and query-budget tests)."""
+        move = order.picking_ids.move_ids[:1]
+        rmas = self.env["factory.rma"].create(
+            [
+                {
+                    "partner_id": order.partner_id.id,
+                    "sale_order_id": order.id,
+                    "criterion_b": True,
+                    "line_ids": [
+                        Command.create(
+                            {
+                                "product_id": (product or move.product_id).id,
+                                "quantity": 1,
+                                "move_id": move.id,
+                                "sale_line_id": move.sale_line_id.id,
+                                "cond_original_packaging": True,
+                                "cond_accessories_complete": True,
+                                "cond_no_human_damage": True,
+                            }
+                        )
+                    ],
+                }
+                for _i in range(count)
+            ]
+        )
+        rmas.action_submit()
+        self.env.flush_all()
+        self.env.invalidate_all()
+        return rmas
+
+    def _validate_all(self, pickings):
+        """Validate many pickings at once as the stock user (batch tests)."""
+        pickings = pickings.with_user(self.user_stock)
+        pickings.move_ids.picked = True
+        pickings.button_validate()
+
+    def _count_queries(self, func):
+        """Queries ``func`` issues, caches flushed and emptied before."""
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        func()
+        self.env.flush_all()
+        return self.cr.sql_log_count - before
+
     def _qty(self, product, location, lot=None):
         quants = self.env["stock.quant"]._gather(product, location, lot_id=lot, strict=True)
         return sum(quants.mapped("quantity"))

@@ -1,4 +1,3 @@
-from odoo import Command
 from odoo.tests import tagged
 
 from .common import RmaCommon
@@ -9,53 +8,10 @@ class TestRmaPerformance(RmaCommon):
     """Batch buttons: approving and receiving N RMAs must cost a bounded
     number of queries per RMA, far below N times a single one."""
 
-    def _make_rmas(self, count, order):
-        move = order.picking_ids.move_ids
-        rmas = self.env["factory.rma"].create(
-            [
-                {
-                    "partner_id": self.customer_c.id,
-                    "sale_order_id": order.id,
-                    "criterion_b": True,
-                    "line_ids": [
-                        Command.create(
-                            {
-                                "product_id": self.connector.id,
-                                "quantity": 1,
-                                "move_id": move.id,
-                                "sale_line_id": move.sale_line_id.id,
-                                "cond_original_packaging": True,
-                                "cond_accessories_complete": True,
-                                "cond_no_human_damage": True,
-                            }
-                        )
-                    ],
-                }
-                for _i in range(count)
-            ]
-        )
-        rmas.action_submit()
-        self.env.flush_all()
-        self.env.invalidate_all()
-        return rmas
-
-    def _validate_all(self, pickings):
-        pickings = pickings.with_user(self.user_stock)
-        pickings.move_ids.picked = True
-        pickings.button_validate()
-
-    def _count_queries(self, func):
-        self.env.flush_all()
-        self.env.invalidate_all()
-        before = self.cr.sql_log_count
-        func()
-        self.env.flush_all()
-        return self.cr.sql_log_count - before
-
     def test_batch_approve_and_receive_bounded(self):
         order = self._deliver(self.customer_c, [(self.connector, 60, None)])
-        one = self._make_rmas(1, order)
-        many = self._make_rmas(50, order)
+        one = self._make_submitted_rmas(1, order)
+        many = self._make_submitted_rmas(50, order)
         approve_one = self._count_queries(one.with_user(self.user_mgr).action_approve)
         approve_many = self._count_queries(many.with_user(self.user_mgr).action_approve)
         receipts_one = one.picking_ids

@@ -1,6 +1,5 @@
 import logging
 
-from odoo import Command
 from odoo.tests import tagged
 
 from .common import RmaAccountCommon
@@ -14,52 +13,16 @@ class TestRmaCreditPerformance(RmaAccountCommon):
     RMA, far below N times a single one."""
 
     def _refunded_rmas(self, count, order):
-        move = order.picking_ids.move_ids
-        rmas = self.env["factory.rma"].create(
-            [
-                {
-                    "partner_id": self.customer_c.id,
-                    "sale_order_id": order.id,
-                    "criterion_b": True,
-                    "line_ids": [
-                        Command.create(
-                            {
-                                "product_id": self.connector.id,
-                                "quantity": 1,
-                                "move_id": move.id,
-                                "sale_line_id": move.sale_line_id.id,
-                                "cond_original_packaging": True,
-                                "cond_accessories_complete": True,
-                                "cond_no_human_damage": True,
-                            }
-                        )
-                    ],
-                }
-                for _i in range(count)
-            ]
-        )
-        rmas.action_submit()
+        rmas = self._make_submitted_rmas(count, order)
         rmas.with_user(self.user_mgr).action_approve()
-        receipts = rmas.picking_ids.with_user(self.user_stock)
-        receipts.move_ids.picked = True
-        receipts.button_validate()
+        self._validate_all(rmas.picking_ids)
         rmas.line_ids.write({"decided_outcome": "refund"})
         rmas.action_judge()
         rmas.action_process()
-        routings = rmas.picking_ids.filtered(lambda p: p.state != "done")
-        routings.move_ids.picked = True
-        routings.with_user(self.user_stock).button_validate()
+        self._validate_all(rmas.picking_ids.filtered(lambda p: p.state != "done"))
         self.env.flush_all()
         self.env.invalidate_all()
         return rmas
-
-    def _count_queries(self, func):
-        self.env.flush_all()
-        self.env.invalidate_all()
-        before = self.cr.sql_log_count
-        func()
-        self.env.flush_all()
-        return self.cr.sql_log_count - before
 
     def test_batch_credit_notes_bounded(self):
         order = self._deliver(self.customer_c, [(self.connector, 30, None)])

@@ -3,8 +3,6 @@ import logging
 from odoo import Command
 from odoo.tests import tagged
 
-from odoo.addons.rma_factory.tests.test_rma_performance import TestRmaPerformance
-
 from .common import QualityCommon
 
 _logger = logging.getLogger(__name__)
@@ -15,10 +13,6 @@ class TestQualityPerformance(QualityCommon):
     """Receiving many RMAs creates their inspections, and closing many
     inspections judges and routes their RMAs, for a bounded number of queries
     per RMA (query budget, not timing)."""
-
-    _make_rmas = TestRmaPerformance._make_rmas
-    _validate_all = TestRmaPerformance._validate_all
-    _count_queries = TestRmaPerformance._count_queries
 
     def _close(self, inspections):
         inspections = inspections.with_user(self.user_qi)
@@ -37,8 +31,8 @@ class TestQualityPerformance(QualityCommon):
 
     def test_inspections_in_batch_are_bounded(self):
         order = self._deliver(self.customer_c, [(self.connector, 30, None)])
-        one = self._make_rmas(1, order)
-        many = self._make_rmas(20, order)
+        one = self._make_submitted_rmas(1, order)
+        many = self._make_submitted_rmas(20, order)
         (one | many).with_user(self.user_mgr).action_approve()
         receive_one = self._count_queries(lambda: self._validate_all(one.picking_ids))
         receive_many = self._count_queries(lambda: self._validate_all(many.picking_ids))
