@@ -245,13 +245,27 @@ class FactoryRma(models.Model):
             self.refund_state == "credited" and self.refund_payment_requested
         )
 
-    def _check_can_create_credit_note(self):
-        self._check_state(CREDIT_STATES, _("Crediting"))
-        if not (
+    def _is_rma_or_invoicing_user(self):
+        """RMA users and accountants (without RMA rights) prepare credit
+        notes and charges."""
+        return (
             self.env.su
             or self.env.user.has_group("rma_factory.group_rma_user")
             or self.env.user.has_group("account.group_account_invoice")
-        ):
+        )
+
+    def _is_rma_manager_or_invoicing_user(self):
+        """RMA Managers and accountants post the charges and costs that
+        need a decision (claims, unreturned parts, freight costs)."""
+        return (
+            self.env.su
+            or self.env.user.has_group("rma_factory.group_rma_manager")
+            or self.env.user.has_group("account.group_account_invoice")
+        )
+
+    def _check_can_create_credit_note(self):
+        self._check_state(CREDIT_STATES, _("Crediting"))
+        if not self._is_rma_or_invoicing_user():
             raise AccessError(_("Only RMA users and accountants can create RMA credit notes."))
 
     def action_create_credit_note(self):
@@ -523,11 +537,7 @@ class FactoryRma(models.Model):
     # ------------------------------------------------------------------
     def _check_can_charge(self):
         self._check_state(CREDIT_STATES, _("Charging"))
-        if not (
-            self.env.su
-            or self.env.user.has_group("rma_factory.group_rma_user")
-            or self.env.user.has_group("account.group_account_invoice")
-        ):
+        if not self._is_rma_or_invoicing_user():
             raise AccessError(_("Only RMA users and accountants can create RMA charges."))
 
     def action_create_repair_quotation(self):
@@ -918,11 +928,7 @@ class FactoryRma(models.Model):
         )
 
     def _check_can_invoice_claim(self):
-        if not (
-            self.env.su
-            or self.env.user.has_group("rma_factory.group_rma_manager")
-            or self.env.user.has_group("account.group_account_invoice")
-        ):
+        if not self._is_rma_manager_or_invoicing_user():
             raise AccessError(_("Only RMA Managers and accountants can invoice a carrier claim."))
         for rma in self:
             if rma.rma_type != "shortage" or rma.claim_state != "accepted":
@@ -1003,11 +1009,7 @@ class FactoryRma(models.Model):
         return self.line_ids.filtered(lambda x: x._qty_spare_to_charge() > 0)
 
     def _check_can_charge_unreturned_part(self, now):
-        if not (
-            self.env.su
-            or self.env.user.has_group("rma_factory.group_rma_manager")
-            or self.env.user.has_group("account.group_account_invoice")
-        ):
+        if not self._is_rma_manager_or_invoicing_user():
             raise AccessError(
                 _("Only RMA Managers and accountants can charge an unreturned spare part.")
             )
@@ -1104,11 +1106,7 @@ class FactoryRma(models.Model):
         return expense, accrual, journal
 
     def _check_can_post_freight_cost(self):
-        if not (
-            self.env.su
-            or self.env.user.has_group("rma_factory.group_rma_manager")
-            or self.env.user.has_group("account.group_account_invoice")
-        ):
+        if not self._is_rma_manager_or_invoicing_user():
             raise AccessError(_("Only RMA Managers and accountants can post freight costs."))
         for rma in self:
             if rma.state in ("draft", "submitted", "rejected", "cancelled"):
