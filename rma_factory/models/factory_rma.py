@@ -1037,7 +1037,7 @@ class FactoryRma(models.Model):
                     float_compare(
                         line.qty_received,
                         line.quantity,
-                        precision_rounding=line.product_uom_id.rounding,
+                        precision_rounding=line._qty_rounding(),
                     )
                     < 0
                 )
@@ -1234,7 +1234,7 @@ class FactoryRma(models.Model):
                     (
                         not line._expects_goods_back()
                         or not float_is_zero(
-                            line.qty_received, precision_rounding=line.product_uom_id.rounding
+                            line.qty_received, precision_rounding=line._qty_rounding()
                         )
                     )
                     and not line.decided_outcome

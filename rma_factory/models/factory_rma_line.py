@@ -451,11 +451,23 @@ class FactoryRmaLine(models.Model):
         for line in self:
             line.is_resolved = line._check_resolved()
 
+    def _qty_rounding(self):
+        """Rounding used to compare the line's quantities: its unit's, or the
+        precision of product quantities while the line has no unit yet (a new
+        line in the form before the product is chosen)."""
+        self.ensure_one()
+        if self.product_uom_id.rounding:
+            return self.product_uom_id.rounding
+        digits = self.env["decimal.precision"].precision_get("Product Unit of Measure")
+        return 10**-digits
+
     def _check_resolved(self):
         """Whether every received unit has reached its final place. The
         accounting addon extends this to also require the credit note."""
         self.ensure_one()
-        rounding = self.product_uom_id.rounding
+        if not self.product_id:
+            return False
+        rounding = self._qty_rounding()
 
         def reached(qty, target):
             return float_compare(qty, target, precision_rounding=rounding) >= 0
@@ -553,12 +565,7 @@ class FactoryRmaLine(models.Model):
         done RMAs already return for the same sale line or delivery move.
         Works for the whole recordset with a fixed number of queries."""
         for line in self:
-            if (
-                float_compare(
-                    line.quantity, 0.0, precision_rounding=line.product_uom_id.rounding or 0.01
-                )
-                <= 0
-            ):
+            if float_compare(line.quantity, 0.0, precision_rounding=line._qty_rounding()) <= 0:
                 raise ValidationError(
                     _("The quantity of %s must be positive.", line.product_id.display_name)
                 )
@@ -1028,7 +1035,7 @@ class FactoryRmaLine(models.Model):
         scraps = []
         to_replace = self.browse()
         for line in self:
-            rounding = line.product_uom_id.rounding
+            rounding = line._qty_rounding()
             qty = line._qty_to_process()
             outcome = line.decided_outcome
             if (
@@ -1085,7 +1092,7 @@ class FactoryRmaLine(models.Model):
                 continue
             scraps |= self.env["stock.scrap"].create(self._prepare_scrap_vals(take, lot))
             left -= take
-        if float_compare(left, 0.0, precision_rounding=self.product_uom_id.rounding) > 0:
+        if float_compare(left, 0.0, precision_rounding=self._qty_rounding()) > 0:
             scraps |= self.env["stock.scrap"].create(
                 self._prepare_scrap_vals(left, self.env["stock.lot"])
             )
@@ -1100,7 +1107,7 @@ class FactoryRmaLine(models.Model):
         vals_by_rma = defaultdict(list)
         for line in self:
             qty = line._replacement_target_qty() - line.qty_replacement_planned
-            if float_compare(qty, 0.0, precision_rounding=line.product_uom_id.rounding) > 0:
+            if float_compare(qty, 0.0, precision_rounding=line._qty_rounding()) > 0:
                 vals_by_rma[line.rma_id].append(line._prepare_replacement_move_vals(qty))
         if vals_by_rma:
             pickings = self.env["factory.rma"]._create_outgoing_pickings(vals_by_rma)
@@ -1142,7 +1149,7 @@ class FactoryRmaLine(models.Model):
                 float_compare(
                     done,
                     line._replacement_allowed_qty(),
-                    precision_rounding=line.product_uom_id.rounding,
+                    precision_rounding=line._qty_rounding(),
                 )
                 > 0
             ):
@@ -1281,7 +1288,7 @@ class FactoryRmaLine(models.Model):
         self.ensure_one()
         if self.state not in ("draft", "submitted", "received", "judged"):
             raise UserError(_("Lines can be split only before the outcomes run."))
-        rounding = self.product_uom_id.rounding
+        rounding = self._qty_rounding()
         if not float_is_zero(self.qty_pending_receipt, precision_rounding=rounding):
             raise UserError(
                 _(
@@ -1296,7 +1303,7 @@ class FactoryRmaLine(models.Model):
         with its own outcome. Returns the new line."""
         self.ensure_one()
         self._check_can_split()
-        rounding = self.product_uom_id.rounding
+        rounding = self._qty_rounding()
         received = not float_is_zero(self.qty_received, precision_rounding=rounding)
         base = self.qty_received if received else self.quantity
         if (

@@ -292,7 +292,7 @@ class FactoryRma(models.Model):
         claimed = defaultdict(float)  # sale line id -> never billed claimed in this batch
         for line in lines:
             allocation, left = line._credit_allocation(credited)
-            rounding = line.product_uom_id.rounding
+            rounding = line._qty_rounding()
             if float_compare(left, 0.0, precision_rounding=rounding) > 0:
                 available = line._never_billed_qty() - claimed[line.sale_line_id.id]
                 if float_compare(left, available, precision_rounding=rounding) > 0:
@@ -359,7 +359,7 @@ class FactoryRma(models.Model):
                 and float_compare(
                     x._qty_left_to_credit(),
                     0.0,
-                    precision_rounding=x.product_uom_id.rounding,
+                    precision_rounding=x._qty_rounding(),
                 )
                 > 0
             )
@@ -597,7 +597,7 @@ class FactoryRma(models.Model):
         if self.replenish_first:
             for line in self.line_ids.filtered(lambda x: x.responsibility == "dealer"):
                 qty = line.qty_replaced - charged[line.id]
-                if float_compare(qty, 0.0, precision_rounding=line.product_uom_id.rounding) <= 0:
+                if float_compare(qty, 0.0, precision_rounding=line._qty_rounding()) <= 0:
                     continue
                 partner = line.responsible_partner_id or dealer_partner
                 dealer_partner = partner

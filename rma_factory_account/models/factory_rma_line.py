@@ -196,7 +196,7 @@ class FactoryRmaLine(models.Model):
             float_compare(
                 self.qty_credited + self.qty_not_invoiced,
                 self.qty_received,
-                precision_rounding=self.product_uom_id.rounding,
+                precision_rounding=self._qty_rounding(),
             )
             >= 0
         )
@@ -256,7 +256,7 @@ class FactoryRmaLine(models.Model):
         credit, taken from the invoice lines in order, never more than each
         invoice line has left."""
         self.ensure_one()
-        rounding = self.product_uom_id.rounding
+        rounding = self._qty_rounding()
         left = self._qty_left_to_credit()
         allocation = []
         for inv_line in self._origin_invoice_lines():
@@ -614,7 +614,7 @@ class FactoryRmaLine(models.Model):
             .mapped("quantity")
         )
         qty = min(self.qty_replaced, self.quantity) - self.qty_received - charged
-        if float_compare(qty, 0.0, precision_rounding=self.product_uom_id.rounding) <= 0:
+        if float_compare(qty, 0.0, precision_rounding=self._qty_rounding()) <= 0:
             return 0.0
         return qty
 

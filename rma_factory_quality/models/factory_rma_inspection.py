@@ -243,7 +243,7 @@ class FactoryRmaInspection(models.Model):
     @api.depends("qty_inspected", "qty_received")
     def _compute_full_sort(self):
         for inspection in self:
-            rounding = inspection.product_uom_id.rounding or 0.01
+            rounding = inspection.line_id._qty_rounding()
             inspection.full_sort = (
                 not float_is_zero(inspection.qty_received, precision_rounding=rounding)
                 and float_compare(
@@ -398,7 +398,7 @@ class FactoryRmaInspection(models.Model):
 
     def _check_count_arithmetic(self):
         self.ensure_one()
-        rounding = self.product_uom_id.rounding or 0.01
+        rounding = self.line_id._qty_rounding()
 
         def cmp(a, b):
             return float_compare(a, b, precision_rounding=rounding)
@@ -504,7 +504,7 @@ class FactoryRmaInspection(models.Model):
         self._check_group(QUALITY_INSPECTOR, _("close inspections"))
         self._check_state(("draft", "in_progress"), _("Closing the inspection"))
         for inspection in self:
-            rounding = inspection.product_uom_id.rounding or 0.01
+            rounding = inspection.line_id._qty_rounding()
             inspection._check_count_arithmetic()
             if float_is_zero(inspection.qty_received, precision_rounding=rounding):
                 raise UserError(_("%s: no goods have been received yet.", inspection.name))
@@ -647,7 +647,7 @@ class FactoryRmaInspection(models.Model):
         """A 100 % sort with both good and defective units gives two
         portions with their own dispositions."""
         self.ensure_one()
-        rounding = self.product_uom_id.rounding or 0.01
+        rounding = self.line_id._qty_rounding()
         return (
             self.full_sort
             and not float_is_zero(self.qty_good, precision_rounding=rounding)
@@ -703,9 +703,7 @@ class FactoryRmaInspection(models.Model):
                 and not rma._open_inspections()
                 and all(
                     line.decided_outcome
-                    or float_is_zero(
-                        line.qty_received, precision_rounding=line.product_uom_id.rounding
-                    )
+                    or float_is_zero(line.qty_received, precision_rounding=line._qty_rounding())
                     for line in rma.line_ids
                 )
             )

@@ -133,12 +133,7 @@ class FactoryRmaLine(models.Model):
                 raise UserError(
                     _("The decision of %s can no longer be changed.", line.display_name)
                 )
-            if (
-                float_compare(
-                    line.qty_processed, 0.0, precision_rounding=line.product_uom_id.rounding
-                )
-                > 0
-            ):
+            if float_compare(line.qty_processed, 0.0, precision_rounding=line._qty_rounding()) > 0:
                 raise UserError(
                     _("Documents already exist for %s: its decision is final.", line.display_name)
                 )
