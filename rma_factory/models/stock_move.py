@@ -34,6 +34,13 @@ class StockMove(models.Model):
             rma_moves.rma_line_id.rma_id._sync_state_from_stock()
         return moves
 
+    def _prepare_merge_moves_distinct_fields(self):
+        """Odoo merges moves of one picking that look alike (same product,
+        locations, origin move…). Two RMA lines of one product — two lots of
+        one delivery move, or two sale lines — must keep their own moves:
+        every RMA move belongs to exactly one line and one kind."""
+        return super()._prepare_merge_moves_distinct_fields() + ["rma_line_id", "rma_move_kind"]
+
     def _rma_returnable_deliveries(self):
         """Done deliveries to a customer that an RMA can return: not returns
         themselves, not RMA moves (replacements, send-backs)."""

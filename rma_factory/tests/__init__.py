@@ -12,3 +12,4 @@ from . import test_rma_step_deadlines
 from . import test_rma_freight
 from . import test_rma_portal
 from . import test_rma_regressions
+from . import test_rma_two_lines
