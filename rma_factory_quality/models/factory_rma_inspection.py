@@ -201,13 +201,22 @@ class FactoryRmaInspection(models.Model):
     # ------------------------------------------------------------------
     # Defaults and computes
     # ------------------------------------------------------------------
-    @api.depends("line_id.move_ids.state", "line_id.move_ids.move_line_ids.quantity", "lot_id")
+    @api.depends(
+        "line_id.move_ids.state",
+        "line_id.move_ids.rma_move_kind",
+        "line_id.move_ids.move_line_ids.quantity",
+        "line_id.move_ids.move_line_ids.lot_id",
+        "lot_id",
+    )
     def _compute_qty_received(self):
+        """Goods of the inspection's lot received on its line's receipts.
+        The inspection keeps this quantity when its own closing splits the
+        line into good and defective portions (lines are not split by hand
+        while an inspection is open)."""
         for inspection in self:
             line = inspection.line_id
-            source = line.split_from_id or line
             qty = 0.0
-            moves = source.move_ids.filtered(
+            moves = line.move_ids.filtered(
                 lambda m: m.rma_move_kind == "receipt" and m.state == "done"
             )
             for move_line in moves.move_line_ids:
@@ -216,8 +225,6 @@ class FactoryRmaInspection(models.Model):
                 qty += move_line.product_uom_id._compute_quantity(
                     move_line.quantity, line.product_uom_id
                 )
-            if line.split_from_id or line.qty_received_adjust:
-                qty = min(qty, line.qty_received)
             inspection.qty_received = qty
 
     @api.depends("qty_received", "sample_percent")

@@ -54,6 +54,21 @@ class FactoryRmaLine(models.Model):
         inspections._schedule_inspection_activity()
         return inspections
 
+    def _check_can_split(self):
+        """Extends the core guard: while an inspection of the line is open,
+        the inspection decides how the goods divide (its closing splits the
+        line per lot and per good / defective portion)."""
+        res = super()._check_can_split()
+        if self.inspection_ids.filtered(lambda i: i.state in ("draft", "in_progress", "waiting")):
+            raise UserError(
+                _(
+                    "%s is under quality inspection: the inspection splits the line when it "
+                    "closes.",
+                    self.display_name,
+                )
+            )
+        return res
+
     def _received_lots_for_inspection(self):
         self.ensure_one()
         if self.lot_id or self.product_id.tracking == "none":
