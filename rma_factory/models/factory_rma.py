@@ -477,9 +477,10 @@ class FactoryRma(models.Model):
                 if rma.date_received and rma.rma_type not in NO_GOODS_TYPES
                 else False
             )
+            start = rma._analysis_start()
             rma.analysis_deadline = (
-                rma._add_working_days(rma.date_submitted, policy.analysis_working_days)
-                if rma.date_submitted and policy.analysis_working_days
+                rma._add_working_days(start, policy.analysis_working_days)
+                if start and policy.analysis_working_days
                 else False
             )
             rma.solution_deadline = rma._solution_deadline()
@@ -494,24 +495,38 @@ class FactoryRma(models.Model):
                 reply = rma._add_working_days(rma.date_judged, days)
             rma.reply_deadline = reply
 
+    def _analysis_start(self):
+        """When cause analysis and solution can start (TIME-26, DESIGN
+        "a step's clock starts when the step can start"): the receipt of the
+        goods, or the approval for the types where no goods come back. An
+        approved return still waiting for its goods has no analysis clock."""
+        self.ensure_one()
+        if self.rma_type in NO_GOODS_TYPES:
+            return self.date_approved
+        return self.date_received
+
     def _solution_deadline(self):
+        """Solution and reply: 7 working days (international 30) from the
+        start of the analysis; urgent cases, after the leadership's approval,
+        2 (international 3)."""
         self.ensure_one()
         policy = self.policy_id
-        if self.urgent and self.date_approved:
+        start = self._analysis_start()
+        if not start:
+            return False
+        if self.urgent:
             days = (
                 policy.intl_urgent_solution_working_days
                 if self.is_international
                 else policy.urgent_solution_working_days
             )
-            return self._add_working_days(self.date_approved, days)
-        if not self.date_submitted:
-            return False
-        days = (
-            policy.intl_solution_working_days
-            if self.is_international
-            else policy.solution_working_days
-        )
-        return self._add_working_days(self.date_submitted, days) if days else False
+        else:
+            days = (
+                policy.intl_solution_working_days
+                if self.is_international
+                else policy.solution_working_days
+            )
+        return self._add_working_days(start, days) if days else False
 
     def action_onsite_verified(self):
         """The on-site verification at the customer's warehouse is done."""
@@ -721,9 +736,10 @@ class FactoryRma(models.Model):
 
     def _add_working_days(self, start, days):
         """Return the end of the ``days``-th working day after ``start`` on the
-        company calendar (public holidays are calendar leaves). The start day
-        itself never counts: approved Monday + 7 working days = Wednesday of
-        the following week."""
+        company calendar (public holidays are calendar leaves): the end of
+        that day's last attendance, whatever breaks the day has. The start
+        day itself never counts: approved Monday + 7 working days = Wednesday
+        of the following week, at the end of its working hours."""
         self.ensure_one()
         if not start:
             return False
@@ -736,6 +752,15 @@ class FactoryRma(models.Model):
         end = calendar.plan_days(days, next_day, compute_leaves=True)
         if not end:
             return start + timedelta(days=days)
+        # plan_days stops at the end of the first attendance of the last
+        # day (12:00 on a calendar with a lunch break): the deadline is the
+        # end of that day's last attendance.
+        day_start = tz.localize(datetime.combine(end.astimezone(tz).date(), time.min))
+        intervals = calendar._work_intervals_batch(
+            day_start, day_start + timedelta(days=1), compute_leaves=True
+        )[False]
+        if intervals:
+            end = max(stop for _start, stop, _meta in intervals)
         return end.astimezone(pytz.utc).replace(tzinfo=None)
 
     def _end_of_day_after(self, start, days):

@@ -105,12 +105,16 @@ class FactoryRmaPolicy(models.Model):
         "Quality Judgement (days after receipt)", default=2, help="TIME-13, calendar days."
     )
     analysis_working_days = fields.Integer(
-        "Analysis (working days)", default=3, help="TIME-26: cause analysis after submission."
+        "Analysis (working days)",
+        default=3,
+        help="Cause analysis, counted from the receipt of the goods (from the approval when "
+        "no goods come back).",
     )
     solution_working_days = fields.Integer(
         "Solution and Reply (working days)",
         default=7,
-        help="TIME-26: solved and answered after submission (domestic).",
+        help="Solved and answered (domestic), counted from the receipt of the goods (from the "
+        "approval when no goods come back).",
     )
     intl_solution_working_days = fields.Integer(
         "International Solution (working days)", default=30, help="TIME-29: 15–30 working days."
@@ -118,7 +122,8 @@ class FactoryRmaPolicy(models.Model):
     urgent_solution_working_days = fields.Integer(
         "Urgent Solution (working days)",
         default=2,
-        help="TIME-27: after the leadership's special approval (domestic).",
+        help="Urgent cases after the leadership's special approval (domestic), counted like the "
+        "solution.",
     )
     intl_urgent_solution_working_days = fields.Integer(
         "International Urgent Solution (working days)", default=3, help="TIME-29."
