@@ -41,6 +41,16 @@ class StockMove(models.Model):
         every RMA move belongs to exactly one line and one kind."""
         return super()._prepare_merge_moves_distinct_fields() + ["rma_line_id", "rma_move_kind"]
 
+    def _action_cancel(self):
+        """Cancelling an RMA transfer (a receipt backorder the customer will
+        never send, a routing the warehouse drops) re-evaluates the RMA as a
+        validation does: a line may be resolved with what did arrive."""
+        res = super()._action_cancel()
+        rma_moves = self.filtered(lambda m: m.rma_line_id and m.state == "cancel")
+        if rma_moves:
+            rma_moves.rma_line_id.rma_id._sync_state_from_stock()
+        return res
+
     def _rma_returnable_deliveries(self):
         """Done deliveries to a customer that an RMA can return: not returns
         themselves, not RMA moves (replacements, send-backs)."""

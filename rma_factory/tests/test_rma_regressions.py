@@ -41,3 +41,54 @@ class TestRmaManualEntry(RmaCommon):
                 line.quantity = 2
         self.assertEqual(rma.line_ids.lot_id, self.lot1)
         self.assertEqual(rma.amount_total, 200.0)
+
+
+@tagged("post_install", "-at_install")
+class TestRmaCancelledTransfers(RmaCommon):
+    """Issue #9 item 6: cancelling an RMA transfer re-evaluates the RMA as
+    validating one does."""
+
+    def test_cancelled_receipt_backorder_closes_the_rma(self):
+        order = self._deliver(self.customer_c, [(self.connector, 10, None)])
+        rma = self._create_rma(order)
+        self._approve(rma)
+        receipt = self._receipt(rma)
+        self._validate(receipt, quantities={receipt.move_ids: 8})
+        self.assertEqual(rma.line_ids.qty_pending_receipt, 2)
+        self._decide(rma, "refund", "defective")
+        rma.with_user(self.user_cs).action_judge()
+        rma.with_user(self.user_cs).action_process()
+        self._validate(self._pickings_of_kind(rma, "routing"))
+        self.assertEqual(rma.state, "processing", "2 units are still awaited")
+        backorder = self._receipt(rma).filtered(lambda p: p.state not in ("done", "cancel"))
+        self.assertEqual(backorder.move_ids.product_uom_qty, 2)
+        # the customer keeps the last 2: the RMA Manager cancels the backorder
+        backorder.with_user(self.user_mgr).action_cancel()
+        line = rma.line_ids
+        self.assertEqual((line.qty_received, line.qty_pending_receipt, line.qty_routed), (8, 0, 8))
+        self.assertTrue(line.is_resolved)
+        self.assertEqual(rma.state, "done")
+        self.assertEqual(self._qty(self.connector, self.defective_loc), 8)
+        self.assertEqual(order.order_line.qty_delivered, 2, "8 of 10 credited")
+
+    def test_cancelled_routing_reopens_processing_documents(self):
+        """A routing transfer cancelled by the warehouse leaves the goods in
+        RMA/Input: the line is not resolved and Process Outcomes creates the
+        transfer again."""
+        order = self._deliver(self.customer_c, [(self.connector, 4, None)])
+        rma = self._create_rma(order)
+        self._approve(rma)
+        self._receive(rma)
+        self._decide(rma, "return_only", "slow_moving")
+        rma.with_user(self.user_cs).action_judge()
+        rma.with_user(self.user_cs).action_process()
+        routing = self._pickings_of_kind(rma, "routing")
+        routing.with_user(self.user_stock).action_cancel()
+        self.assertEqual(rma.state, "processing")
+        self.assertEqual(rma.line_ids.qty_processed, 0)
+        self.assertFalse(rma.line_ids.is_resolved)
+        rma.with_user(self.user_cs).action_process()
+        new_routing = self._pickings_of_kind(rma, "routing").filtered(lambda p: p.state != "cancel")
+        self._validate(new_routing)
+        self.assertEqual(self._qty(self.connector, self.slow_loc), 4)
+        self.assertEqual(rma.state, "done")
