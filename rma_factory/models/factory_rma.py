@@ -188,8 +188,16 @@ class FactoryRma(models.Model):
     )
     # Shortage / carrier damage
     carrier_id = fields.Many2one("res.partner", "Carrier", tracking=True)
+    packaging_damaged = fields.Boolean(
+        "Packaging Damaged on Arrival",
+        help="The customer found the outer packaging damaged: the shortage is counted with the "
+        "carrier, who signs the delivery note; the carrier is claimed within 24 hours and its "
+        "freight withheld. A shortage in an intact parcel is the company's own (logistics).",
+    )
     carrier_note_ref = fields.Char(
-        "Carrier's Signed Note", help="Reference of the delivery note the carrier signed."
+        "Carrier's Signed Note",
+        help="Reference of the delivery note the carrier signed (needed when the packaging "
+        "was damaged).",
     )
     claim_deadline = fields.Datetime("Carrier Claim Deadline", readonly=True, copy=False)
     claim_amount = fields.Monetary("Claim Amount", copy=False)
@@ -538,12 +546,19 @@ class FactoryRma(models.Model):
         self._close_escalations(["onsite"])
         return True
 
-    @api.depends("rma_type", "policy_id.withhold_carrier_freight")
+    @api.depends("rma_type", "packaging_damaged", "policy_id.withhold_carrier_freight")
     def _compute_withhold_carrier_freight(self):
         for rma in self:
             rma.withhold_carrier_freight = (
-                rma.rma_type == "shortage" and rma.policy_id.withhold_carrier_freight
+                rma._is_carrier_damage() and rma.policy_id.withhold_carrier_freight
             )
+
+    def _is_carrier_damage(self):
+        """A shortage found in a damaged parcel: the carrier's matter (signed
+        note, claim, withheld freight). In an intact parcel it is the
+        company's own."""
+        self.ensure_one()
+        return self.rma_type == "shortage" and self.packaging_damaged
 
     @api.depends("rma_type", "amount_total")
     def _compute_deposit_amount(self):
@@ -1004,7 +1019,7 @@ class FactoryRma(models.Model):
             vals["return_deadline"] = False
         elif self.rma_type == "spare_part":
             vals["return_deadline"] = now + relativedelta(months=policy.spare_part_return_months)
-        if self.rma_type == "shortage":
+        if self._is_carrier_damage():
             delivered = self.line_ids.move_id.filtered(lambda m: m.state == "done").mapped("date")
             start = self.picking_id.date_done or (max(delivered) if delivered else now)
             vals["claim_deadline"] = start + timedelta(hours=policy.carrier_claim_hours)
@@ -1020,6 +1035,10 @@ class FactoryRma(models.Model):
         shortage = self.filtered(lambda r: r.rma_type == "shortage")
         if shortage:
             shortage.line_ids.write({"decided_outcome": "replace"})
+            for rma in shortage:
+                rma.line_ids.filtered(lambda line: not line.responsibility).write(
+                    {"responsibility": "carrier" if rma._is_carrier_damage() else "logistics"}
+                )
         ship_now = self.filtered(lambda r: r.rma_type in ("shortage", "spare_part"))
         if ship_now:
             ship_now.line_ids.filtered(lambda line: not line.is_third_party)._create_replacements()

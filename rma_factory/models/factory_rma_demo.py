@@ -188,6 +188,7 @@ class FactoryRmaDemo(models.AbstractModel):
             3,
             "reason_transport_damage",
             rma_type="shortage",
+            packaging_damaged=True,
             carrier_id=carrier.id,
             carrier_note_ref="POD-2603-118",
         )

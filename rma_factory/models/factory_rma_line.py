@@ -768,8 +768,10 @@ class FactoryRmaLine(models.Model):
                         policy.shortage_report_days,
                     )
                 )
-            if rma.rma_type == "shortage" and not rma.carrier_note_ref:
-                failures.append(_("The carrier's signed delivery note is missing."))
+            if rma._is_carrier_damage() and not rma.carrier_note_ref:
+                failures.append(
+                    _("The packaging was damaged: the carrier's signed delivery note is missing.")
+                )
             if policy.require_bcd and not (rma.criterion_b or rma.criterion_c or rma.criterion_d):
                 failures.append(_("No B/C/D criterion met."))
             if policy.require_original_packaging and not line.cond_original_packaging:

@@ -39,18 +39,20 @@ DEFAULT_DESTINATION = {
 }
 
 #: who caused the problem, from the responsibility judgement (RESP-01..04,
-#: RESP-17, RESP-06). The first four are the company's own.
+#: RESP-17, RESP-06). The first five are the company's own; logistics is
+#: the shipping side (a shortage in an intact parcel, 004 §l ②).
 RESPONSIBILITIES = [
     ("production", "Production"),
     ("quality_escape", "Quality escape (missed inspection)"),
     ("process", "Process / engineering"),
+    ("logistics", "Logistics / packing"),
     ("supplier", "Supplier (raw material)"),
     ("carrier", "Carrier"),
     ("dealer", "Dealer (storage, handling, installation)"),
     ("customer", "Customer misuse"),
     ("force_majeure", "Force majeure"),
 ]
-COMPANY_RESPONSIBILITIES = ("production", "quality_escape", "process", "supplier")
+COMPANY_RESPONSIBILITIES = ("production", "quality_escape", "process", "logistics", "supplier")
 
 #: responsibilities whose service is charged (收费) unless the policy
 #: makes customer-caused repairs free.

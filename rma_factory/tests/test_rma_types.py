@@ -34,7 +34,11 @@ class TestRmaTypes(RmaCommon):
         delivery = order.picking_ids
         carrier = self.env["res.partner"].create({"name": "FastFreight"})
         rma = self._create_rma(
-            order, rma_type="shortage", carrier_id=carrier.id, carrier_note_ref="POD-0308"
+            order,
+            rma_type="shortage",
+            packaging_damaged=True,
+            carrier_id=carrier.id,
+            carrier_note_ref="POD-0308",
         )
         self._set_line_qty(rma, 2)
         self._put_in_stock(self.connector, 2)
@@ -59,7 +63,7 @@ class TestRmaTypes(RmaCommon):
 
     def test_shortage_reported_late_fails_eligibility(self):
         order = self._deliver(self.dealer_a, [(self.connector, 10, None)])
-        rma = self._create_rma(order, rma_type="shortage")
+        rma = self._create_rma(order, rma_type="shortage", packaging_damaged=True)
         rma.line_ids.delivery_date = self._today() - timedelta(days=3)
         rma.with_user(self.user_cs).action_submit()
         self.assertEqual(rma.eligibility_state, "not_eligible")
@@ -223,3 +227,29 @@ class TestRmaTypes(RmaCommon):
         )
         self._validate(replacement, quantities={move: 5})
         self.assertEqual(line.qty_replaced, 5)
+
+    def test_shortage_in_intact_parcel_needs_no_carrier_note(self):
+        """Issue #9 item 8 (004 §l ②): short but the parcel was intact: the
+        shortage report within 2 days is enough, no carrier's note, no
+        claim; the company (logistics) is responsible and replenishes."""
+        order = self._deliver(self.dealer_a, [(self.connector, 10, None)])
+        rma = self._create_rma(order, rma_type="shortage")
+        self._set_line_qty(rma, 1)
+        rma.with_user(self.user_cs).action_submit()
+        self.assertEqual(rma.eligibility_state, "eligible", rma.line_ids.eligibility_note)
+        self.assertFalse(rma.withhold_carrier_freight)
+        self._put_in_stock(self.connector, 1)
+        rma.with_user(self.user_mgr).action_approve()
+        self.assertEqual(rma.state, "processing")
+        self.assertFalse(rma.claim_state, "no carrier claim")
+        self.assertFalse(rma.claim_deadline)
+        self.assertEqual(rma.line_ids.responsibility, "logistics")
+        self.assertEqual(rma.line_ids.responsibility_side, "company")
+        self._validate(self._pickings_of_kind(rma, "replacement"))
+        self.assertEqual(rma.state, "done")
+        # a damaged parcel without the carrier's note is not eligible
+        order = self._deliver(self.dealer_a, [(self.connector, 10, None)])
+        damaged = self._create_rma(order, rma_type="shortage", packaging_damaged=True)
+        damaged.with_user(self.user_cs).action_submit()
+        self.assertEqual(damaged.eligibility_state, "not_eligible")
+        self.assertIn("packaging was damaged", damaged.line_ids.eligibility_note)

@@ -18,7 +18,11 @@ class TestRmaClaimSparePart(RmaAccountCommon):
     def _shortage(self):
         order = self._deliver(self.dealer_a, [(self.connector, 10, None)])
         rma = self._create_rma(
-            order, rma_type="shortage", carrier_id=self.carrier.id, carrier_note_ref="POD-1"
+            order,
+            rma_type="shortage",
+            packaging_damaged=True,
+            carrier_id=self.carrier.id,
+            carrier_note_ref="POD-1",
         )
         self._set_line_qty(rma, 2)
         self._put_in_stock(self.connector, 2)
