@@ -1,6 +1,7 @@
 from . import factory_rma_outcome
 from . import factory_rma_reason
 from . import factory_rma_policy
+from . import factory_rma_guard
 from . import factory_rma_approval
 from . import factory_rma
 from . import factory_rma_line
@@ -19,3 +20,4 @@ from . import sale_order
 from . import sale_order_line
 from . import account_move
 from . import mail_activity
+from . import mail_compose_message

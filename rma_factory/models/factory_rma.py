@@ -3,10 +3,9 @@ from datetime import datetime, time, timedelta
 
 import pytz
 from dateutil.relativedelta import relativedelta
-from psycopg2 import OperationalError
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, float_is_zero
 
 from .factory_rma_outcome import NO_GOODS_TYPES, RMA_TYPES
@@ -43,7 +42,7 @@ class FactoryRma(models.Model):
 
     _name = "factory.rma"
     _description = "Customer Return (RMA)"
-    _inherit = ["portal.mixin", "rating.mixin", "mail.activity.mixin"]
+    _inherit = ["portal.mixin", "rating.mixin", "mail.activity.mixin", "factory.rma.guard"]
     _order = "id desc"
     _check_company_auto = True
 
@@ -56,7 +55,25 @@ class FactoryRma(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
-    currency_id = fields.Many2one("res.currency", compute="_compute_currency_id", store=True)
+    currency_id = fields.Many2one(
+        "res.currency",
+        compute="_compute_currency_id",
+        store=True,
+        precompute=True,
+        help="Currency of the origin sale order or invoice (prices, credits and charges), "
+        "else the company's.",
+    )
+    company_currency_id = fields.Many2one(
+        related="company_id.currency_id", string="Company Currency"
+    )
+    approval_amount = fields.Monetary(
+        "Amount for Approval",
+        currency_field="company_currency_id",
+        readonly=True,
+        copy=False,
+        help="Total of the RMA in company currency at the request date, frozen at submission: "
+        "compared with the policy's second-approval amount.",
+    )
     user_id = fields.Many2one(
         "res.users",
         "Responsible",
@@ -210,6 +227,7 @@ class FactoryRma(models.Model):
             ("paid", "Paid"),
         ],
         "Carrier Claim",
+        readonly=True,
         copy=False,
         tracking=True,
     )
@@ -222,7 +240,7 @@ class FactoryRma(models.Model):
     )
     # Advance replacement against a deposit (先发新货,再退回)
     deposit_amount = fields.Monetary(
-        compute="_compute_deposit_amount", store=True, readonly=False, copy=False
+        compute="_compute_deposit_amount", store=True, readonly=True, copy=False
     )
     deposit_state = fields.Selection(
         [
@@ -246,6 +264,8 @@ class FactoryRma(models.Model):
         check_company=True,
     )
     urgent = fields.Boolean(
+        readonly=True,
+        copy=False,
         tracking=True,
         help="Leadership's special approval: shortened solution limit (2 working days, 3 "
         "international) counted from the approval.",
@@ -380,10 +400,14 @@ class FactoryRma(models.Model):
     # ------------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------------
-    @api.depends("company_id")
+    @api.depends("company_id", "sale_order_id.currency_id", "invoice_id.currency_id")
     def _compute_currency_id(self):
         for rma in self:
-            rma.currency_id = rma.company_id.currency_id
+            rma.currency_id = (
+                rma.sale_order_id.currency_id
+                or rma.invoice_id.currency_id
+                or rma.company_id.currency_id
+            )
 
     @api.depends("partner_id")
     def _compute_partner_addresses(self):
@@ -538,11 +562,16 @@ class FactoryRma(models.Model):
 
     def action_onsite_verified(self):
         """The on-site verification at the customer's warehouse is done."""
-        self._check_rma_group("rma_factory.group_rma_user", _("record the on-site verification"))
+        self._check_group("rma_factory.group_rma_user", _("record the on-site verification"))
+        self._lock_for_update()
+        self._check_state(
+            ("submitted", "approved", "received", "judged", "processing"),
+            _("Recording the on-site verification"),
+        )
         for rma in self:
             if not rma.needs_onsite or rma.date_onsite:
                 raise UserError(_("%s does not wait for an on-site verification.", rma.name))
-        self.write({"date_onsite": fields.Datetime.now()})
+        self._write_workflow({"date_onsite": fields.Datetime.now()})
         self._close_escalations(["onsite"])
         return True
 
@@ -571,14 +600,33 @@ class FactoryRma(models.Model):
                 # frozen once the deposit is asked for
                 rma.deposit_amount = rma.deposit_amount
 
-    @api.depends("amount_total", "policy_id.second_approval_amount", "currency_id")
+    def _approval_amount_at_request(self):
+        """The RMA total in company currency at the request date (frozen
+        into ``approval_amount`` at submission)."""
+        self.ensure_one()
+        return self.currency_id._convert(
+            self.amount_total,
+            self.company_id.currency_id,
+            self.company_id,
+            self.date_request or fields.Date.context_today(self),
+        )
+
+    @api.depends(
+        "amount_total",
+        "approval_amount",
+        "state",
+        "policy_id.second_approval_amount",
+        "currency_id",
+        "date_request",
+    )
     def _compute_needs_second_approval(self):
+        """Above the policy amount (company currency) the RMA Approver
+        approves too; submitted RMAs use the amount frozen at submission."""
         for rma in self:
-            amount = rma.currency_id._convert(
-                rma.amount_total,
-                rma.company_id.currency_id,
-                rma.company_id,
-                rma.date_request or fields.Date.context_today(rma),
+            amount = (
+                rma.approval_amount
+                if rma.state != "draft" and rma.date_submitted
+                else rma._approval_amount_at_request()
             )
             rma.needs_second_approval = (
                 float_compare(
@@ -670,20 +718,115 @@ class FactoryRma(models.Model):
     # ------------------------------------------------------------------
     # ORM
     # ------------------------------------------------------------------
+    def _workflow_fields(self):
+        """The RMA's state, dates, deadlines, approval trail and the results
+        of its checks change only through its buttons."""
+        return super()._workflow_fields() | {
+            "state",
+            "date_submitted",
+            "date_approved",
+            "date_received",
+            "date_judged",
+            "date_done",
+            "date_onsite",
+            "review_deadline",
+            "return_deadline",
+            "promise_deadline",
+            "onsite_deadline",
+            "judgement_deadline",
+            "analysis_deadline",
+            "solution_deadline",
+            "reply_deadline",
+            "claim_deadline",
+            "claim_state",
+            "eligibility_state",
+            "eligibility_override_reason",
+            "manager_approved",
+            "approval_ids",
+            "reject_reason",
+            "reject_alternative",
+            "urgent",
+            "deposit_amount",
+            "deposit_state",
+            "date_deposit",
+            "reply_state",
+            "reply_version",
+            "date_reply_sent",
+            "date_reply_answer",
+            "followup_done",
+            "approval_amount",
+        }
+
+    def _frozen_fields(self):
+        """What the customer asked for and the policy it was checked
+        against: fixed from the submission."""
+        return {
+            "partner_id",
+            "company_id",
+            "currency_id",
+            "policy_id",
+            "rma_type",
+            "sale_order_id",
+            "picking_id",
+            "invoice_id",
+            "warehouse_id",
+            "criterion_b",
+            "criterion_c",
+            "criterion_d",
+            "replenish_first",
+            "date_request",
+        }
+
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_workflow_vals(vals_list, creating=True)
         for vals in vals_list:
-            if vals.get("name", "/") == "/":
+            # the number always comes from the sequence, except for server
+            # code (data files, migrations) that brings its own
+            if vals.get("name", "/") == "/" or not self.env.su:
                 company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                vals["name"] = (
-                    self.env["ir.sequence"]
-                    .with_company(company)
-                    .next_by_code("factory.rma", sequence_date=vals.get("date_request"))
-                    or "/"
-                )
+                vals["name"] = self._next_number(company, vals.get("date_request"))
         return super().create(vals_list)
 
+    def _next_number(self, company, date):
+        """Next RMA number of the company (RMA/YYYY/NNNNN). The first RMA of a
+        year creates the year's range of the sequence: concurrent first RMAs
+        of a year are serialized on the sequence so that they never draw the
+        same number (the later one is retried by Odoo)."""
+        sequence = (
+            self.env["ir.sequence"]
+            .sudo()
+            .search(
+                [("code", "=", "factory.rma"), ("company_id", "in", [company.id, False])],
+                order="company_id",
+                limit=1,
+            )
+        )
+        date = fields.Date.to_date(date) or fields.Date.context_today(self)
+        if sequence.use_date_range and not sequence.date_range_ids.filtered(
+            lambda r: r.date_from <= date <= r.date_to
+        ):
+            self._serialize_on(sequence)
+        return (
+            self.env["ir.sequence"]
+            .with_company(company)
+            .next_by_code("factory.rma", sequence_date=date)
+            or "/"
+        )
+
     def write(self, vals):
+        if "name" in vals and not self.env.su:
+            raise UserError(_("The RMA number comes from its sequence and cannot be changed."))
+        if not self.env.su and self._frozen_fields() & set(vals):
+            submitted = self.filtered(lambda r: r.state != "draft")
+            if submitted:
+                raise UserError(
+                    _(
+                        "%s is submitted: its customer, origin documents, policy and lines are "
+                        "fixed. Reset it to draft (rejected or cancelled RMAs) to change them.",
+                        submitted[0].name,
+                    )
+                )
         res = super().write(vals)
         if vals.get("promised_date"):
             self._apply_promised_date()
@@ -705,46 +848,6 @@ class FactoryRma(models.Model):
     # ------------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------------
-    def _lock_for_update(self):
-        """Row-lock the RMAs for the rest of the transaction so that two
-        quick clicks (or two users) cannot run the same button twice; the
-        second one waits or gets a clear error, then sees the new state."""
-        if not self.ids:
-            return
-        try:
-            self.env.cr.execute(
-                "SELECT id FROM factory_rma WHERE id IN %s FOR UPDATE NOWAIT", [tuple(self.ids)]
-            )
-        except OperationalError as exc:
-            raise UserError(
-                _("This RMA is being processed by another action. Please try again.")
-            ) from exc
-        self.invalidate_recordset(["state"])
-
-    def _check_state(self, states, action_label):
-        wrong = self.filtered(lambda r: r.state not in states)
-        if wrong:
-            state_labels = dict(self._fields["state"]._description_selection(self.env))
-            raise UserError(
-                _(
-                    "%(action)s is not possible on %(rma)s in state %(state)s.",
-                    action=action_label,
-                    rma=wrong[0].name,
-                    state=state_labels[wrong[0].state],
-                )
-            )
-
-    def _check_rma_group(self, group_xmlid, action_label):
-        if not self.env.su and not self.env.user.has_group(group_xmlid):
-            group = self.env.ref(group_xmlid)
-            raise AccessError(
-                _(
-                    "Only members of the group “%(group)s” can %(action)s.",
-                    group=group.name,
-                    action=action_label,
-                )
-            )
-
     def _tz(self):
         calendar = self.company_id.resource_calendar_id
         return pytz.timezone(calendar.tz or self.env.user.tz or "UTC")
@@ -808,6 +911,7 @@ class FactoryRma(models.Model):
     # Submit and eligibility
     # ------------------------------------------------------------------
     def _check_can_submit(self):
+        self._check_group("rma_factory.group_rma_user", _("submit RMAs"))
         self._check_state(("draft",), _("Submitting"))
         for rma in self:
             if not rma.line_ids:
@@ -825,7 +929,7 @@ class FactoryRma(models.Model):
         self.line_ids._compute_eligibility()
         for rma in self:
             eligible = all(line.eligibility_state == "eligible" for line in rma.line_ids)
-            rma.write(
+            rma._write_workflow(
                 {
                     "state": "submitted",
                     "date_submitted": now,
@@ -836,6 +940,7 @@ class FactoryRma(models.Model):
                     )
                     if rma.replenish_first
                     else False,
+                    "approval_amount": rma._approval_amount_at_request(),
                 }
             )
         self._log_approval("submit")
@@ -844,18 +949,19 @@ class FactoryRma(models.Model):
 
     def action_check_eligibility(self):
         """Re-run the eligibility check without changing the state."""
+        self._check_group("rma_factory.group_rma_user", _("check the eligibility"))
+        self._lock_for_update()
         self._check_state(("draft", "submitted"), _("Checking eligibility"))
         self.line_ids._compute_eligibility()
         for rma in self.filtered(
             lambda r: r.state == "submitted" and r.eligibility_state != "overridden"
         ):
             eligible = all(line.eligibility_state == "eligible" for line in rma.line_ids)
-            rma.eligibility_state = "eligible" if eligible else "not_eligible"
+            rma._write_workflow({"eligibility_state": "eligible" if eligible else "not_eligible"})
         return True
 
     def action_open_override_wizard(self):
-        self._check_state(("submitted",), _("Overriding eligibility"))
-        self._check_rma_group("rma_factory.group_rma_manager", _("override the eligibility check"))
+        self._check_can_override_eligibility()
         return {
             "type": "ir.actions.act_window",
             "name": _("Override Eligibility"),
@@ -869,14 +975,13 @@ class FactoryRma(models.Model):
         """Called by the override wizard. A written justification is
         mandatory and is logged in the approval trail and the chatter."""
         self._lock_for_update()
-        self._check_state(("submitted",), _("Overriding eligibility"))
-        self._check_rma_group("rma_factory.group_rma_manager", _("override the eligibility check"))
+        self._check_can_override_eligibility()
         justification = (justification or "").strip()
         if len(justification) < 10:
             raise UserError(_("Write a justification (at least 10 characters) for the override."))
         failed_lines = self.line_ids.filtered(lambda line: line.eligibility_state == "failed")
-        failed_lines.write({"eligibility_state": "overridden"})
-        self.write(
+        failed_lines._write_workflow({"eligibility_state": "overridden"})
+        self._write_workflow(
             {"eligibility_state": "overridden", "eligibility_override_reason": justification}
         )
         self._log_approval("override", justification)
@@ -889,6 +994,21 @@ class FactoryRma(models.Model):
                 )
             )
         return True
+
+    def _check_can_override_eligibility(self):
+        """An RMA Manager overrides a failed check; when the claim is
+        customer-caused (human damage not excluded), only the RMA Approver
+        — the general manager — may accept it (APPR-18)."""
+        self._check_state(("submitted",), _("Overriding eligibility"))
+        self._check_group("rma_factory.group_rma_manager", _("override the eligibility check"))
+        customer_caused = self.line_ids.filtered(
+            lambda line: line.eligibility_state == "failed" and line._is_customer_caused()
+        )
+        if customer_caused:
+            self._check_group(
+                "rma_factory.group_rma_approver",
+                _("accept a customer-caused claim that fails the return policy"),
+            )
 
     # ------------------------------------------------------------------
     # Approval
@@ -921,7 +1041,7 @@ class FactoryRma(models.Model):
 
     def _check_can_approve(self):
         self._check_state(("submitted",), _("Approving"))
-        self._check_rma_group("rma_factory.group_rma_manager", _("approve RMAs"))
+        self._check_group("rma_factory.group_rma_manager", _("approve RMAs"))
         not_eligible = self.filtered(
             lambda r: r.eligibility_state not in ("eligible", "overridden")
         )
@@ -970,7 +1090,7 @@ class FactoryRma(models.Model):
                             rma.name,
                         )
                     )
-                rma.manager_approved = True
+                rma._write_workflow({"manager_approved": True})
                 rma._log_approval("manager")
                 rma._close_approval_activities()
                 rma._schedule_approval_activity("approver")
@@ -991,7 +1111,7 @@ class FactoryRma(models.Model):
     def _do_approve(self):
         now = fields.Datetime.now()
         for rma in self:
-            rma.write(rma._prepare_approval_vals(now))
+            rma._write_workflow(rma._prepare_approval_vals(now))
         self._close_approval_activities()
         self._close_escalations(["review"])
         self._create_receipts()
@@ -1034,25 +1154,25 @@ class FactoryRma(models.Model):
         once; a complaint goes straight to the judgement."""
         shortage = self.filtered(lambda r: r.rma_type == "shortage")
         if shortage:
-            shortage.line_ids.write({"decided_outcome": "replace"})
+            shortage.line_ids._write_workflow({"decided_outcome": "replace"})
             for rma in shortage:
-                rma.line_ids.filtered(lambda line: not line.responsibility).write(
+                rma.line_ids.filtered(lambda line: not line.responsibility)._write_workflow(
                     {"responsibility": "carrier" if rma._is_carrier_damage() else "logistics"}
                 )
         ship_now = self.filtered(lambda r: r.rma_type in ("shortage", "spare_part"))
         if ship_now:
             ship_now.line_ids.filtered(lambda line: not line.is_third_party)._create_replacements()
         if shortage:
-            shortage.write({"state": "processing", "date_judged": now})
+            shortage._write_workflow({"state": "processing", "date_judged": now})
         complaint = self.filtered(lambda r: r.rma_type == "complaint")
         if complaint:
-            complaint.write({"state": "received", "date_received": now})
+            complaint._write_workflow({"state": "received", "date_received": now})
 
     # ------------------------------------------------------------------
     # Advance replacement against a deposit
     # ------------------------------------------------------------------
     def _check_deposit(self, states, action_label):
-        self._check_rma_group("rma_factory.group_rma_manager", action_label)
+        self._check_group("rma_factory.group_rma_manager", action_label)
         for rma in self:
             if rma.rma_type != "advance_replacement" or rma.deposit_state not in states:
                 raise UserError(
@@ -1067,7 +1187,7 @@ class FactoryRma(models.Model):
         self._check_state(
             ("approved", "received", "judged", "processing"), _("Recording the deposit")
         )
-        self.write({"deposit_state": "received", "date_deposit": fields.Datetime.now()})
+        self._write_workflow({"deposit_state": "received", "date_deposit": fields.Datetime.now()})
         self.line_ids.filtered(lambda line: not line.is_third_party)._create_replacements()
         return True
 
@@ -1094,7 +1214,7 @@ class FactoryRma(models.Model):
                         product=missing[0].product_id.display_name,
                     )
                 )
-        self.write({"deposit_state": "released"})
+        self._write_workflow({"deposit_state": "released"})
         return True
 
     def action_apply_deposit(self):
@@ -1102,7 +1222,7 @@ class FactoryRma(models.Model):
         against the replacement."""
         self._lock_for_update()
         self._check_deposit(("received",), _("Applying the deposit"))
-        self.write({"deposit_state": "applied"})
+        self._write_workflow({"deposit_state": "applied"})
         return True
 
     def _schedule_promise_activity(self):
@@ -1127,7 +1247,7 @@ class FactoryRma(models.Model):
 
     def action_open_reject_wizard(self):
         self._check_state(("submitted",), _("Rejecting"))
-        self._check_rma_group("rma_factory.group_rma_manager", _("reject RMAs"))
+        self._check_group("rma_factory.group_rma_manager", _("reject RMAs"))
         return {
             "type": "ir.actions.act_window",
             "name": _("Reject RMA"),
@@ -1142,14 +1262,16 @@ class FactoryRma(models.Model):
         are mandatory; the customer is notified."""
         self._lock_for_update()
         self._check_state(("submitted",), _("Rejecting"))
-        self._check_rma_group("rma_factory.group_rma_manager", _("reject RMAs"))
+        self._check_group("rma_factory.group_rma_manager", _("reject RMAs"))
         reason = (reason or "").strip()
         if not reason or not alternative:
             raise UserError(_("A rejection needs a reason and a proposed alternative."))
-        self.write(
+        self._write_workflow(
             {"state": "rejected", "reject_reason": reason, "reject_alternative": alternative}
         )
-        label = dict(REJECT_ALTERNATIVES)[alternative]
+        label = dict(self._fields["reject_alternative"]._description_selection(self.env))[
+            alternative
+        ]
         self._log_approval("reject", f"{reason} / {label}")
         self._close_approval_activities()
         self._close_escalations(["review"])
@@ -1158,9 +1280,11 @@ class FactoryRma(models.Model):
 
     def action_draft(self):
         """Reset a rejected or cancelled RMA to draft."""
+        self._check_group("rma_factory.group_rma_user", _("reset RMAs to draft"))
         self._lock_for_update()
         self._check_state(("rejected", "cancelled"), _("Resetting to draft"))
-        self.write(
+        self._check_can_reset()
+        self._write_workflow(
             {
                 "state": "draft",
                 "manager_approved": False,
@@ -1173,13 +1297,17 @@ class FactoryRma(models.Model):
                 "return_deadline": False,
             }
         )
-        self.line_ids.write({"eligibility_state": "not_checked", "eligibility_note": False})
+        self.line_ids._write_workflow(
+            {"eligibility_state": "not_checked", "eligibility_note": False}
+        )
         return True
 
     def action_cancel(self):
         """Cancel before any goods have moved: open pickings are cancelled."""
+        self._check_group("rma_factory.group_rma_user", _("cancel RMAs"))
         self._lock_for_update()
         self._check_state(("draft", "submitted", "approved"), _("Cancelling"))
+        self._check_can_cancel()
         for rma in self:
             done_moves = rma.line_ids.move_ids.filtered(lambda m: m.state == "done")
             if done_moves:
@@ -1192,9 +1320,83 @@ class FactoryRma(models.Model):
         self.line_ids.move_ids.filtered(
             lambda m: m.state not in ("done", "cancel")
         )._action_cancel()
-        self.write({"state": "cancelled"})
+        self._write_workflow({"state": "cancelled"})
         self._close_approval_activities()
         self._close_escalations(list(self._escalation_step_labels()))
+        return True
+
+    def _check_can_reset(self):
+        """Hook: what keeps a rejected or cancelled RMA from going back to
+        draft (the accounting addon refuses it while a deposit is held)."""
+        return True
+
+    def _check_can_cancel(self):
+        """Hook: what keeps an RMA from being cancelled (the accounting addon
+        refuses it while a received deposit is neither released nor
+        applied)."""
+        return True
+
+    # ------------------------------------------------------------------
+    # Leadership's special approval (urgent handling, APPR-17)
+    # ------------------------------------------------------------------
+    def action_set_urgent(self):
+        """The leadership approves urgent handling: the solution is due in 2
+        working days (3 international) instead of 7 (30)."""
+        return self._set_urgent(True)
+
+    def action_unset_urgent(self):
+        return self._set_urgent(False)
+
+    def _set_urgent(self, urgent):
+        self._check_group("rma_factory.group_rma_approver", _("approve urgent handling"))
+        self._lock_for_update()
+        self._check_state(
+            ("submitted", "approved", "received", "judged", "processing"),
+            _("Changing the urgency"),
+        )
+        todo = self.filtered(lambda r: r.urgent != urgent)
+        todo._write_workflow({"urgent": urgent})
+        for rma in todo:
+            rma.message_post(
+                body=_("Urgent handling approved by %s.", self.env.user.name)
+                if urgent
+                else _("Urgent handling withdrawn by %s.", self.env.user.name)
+            )
+        return True
+
+    # ------------------------------------------------------------------
+    # Carrier claim (shortage in a damaged parcel)
+    # ------------------------------------------------------------------
+    def _check_can_move_claim(self, states, action_label):
+        self._check_group("rma_factory.group_rma_user", action_label)
+        self._lock_for_update()
+        for rma in self:
+            if not rma._is_carrier_damage() or rma.claim_state not in states:
+                raise UserError(
+                    _("%(action)s is not possible on %(rma)s.", action=action_label, rma=rma.name)
+                )
+
+    def action_claim_sent(self):
+        """The claim was filed with the carrier: its amount and reference
+        are recorded."""
+        self._check_can_move_claim(("to_claim",), _("Filing the carrier claim"))
+        for rma in self:
+            if rma.claim_amount <= 0 or not rma.claim_reference:
+                raise UserError(
+                    _("%s: record the claimed amount and the claim reference first.", rma.name)
+                )
+        self._write_workflow({"claim_state": "claimed"})
+        self._close_escalations(["claim"])
+        return True
+
+    def action_claim_accepted(self):
+        self._check_can_move_claim(("claimed",), _("Recording the carrier's acceptance"))
+        self._write_workflow({"claim_state": "accepted"})
+        return True
+
+    def action_claim_refused(self):
+        self._check_can_move_claim(("claimed",), _("Recording the carrier's refusal"))
+        self._write_workflow({"claim_state": "refused"})
         return True
 
     # ------------------------------------------------------------------
@@ -1271,7 +1473,7 @@ class FactoryRma(models.Model):
     # ------------------------------------------------------------------
     def _check_can_judge(self):
         self._check_state(("received",), _("Confirming the judgement"))
-        self._check_rma_group("rma_factory.group_rma_user", _("judge RMAs"))
+        self._check_group("rma_factory.group_rma_user", _("judge RMAs"))
         for rma in self:
             undecided = rma.line_ids.filtered(
                 lambda line: (
@@ -1299,13 +1501,13 @@ class FactoryRma(models.Model):
         inspection when rma_factory_quality is installed)."""
         self._lock_for_update()
         self._check_can_judge()
-        self.write({"state": "judged", "date_judged": fields.Datetime.now()})
+        self._write_workflow({"state": "judged", "date_judged": fields.Datetime.now()})
         self._close_escalations(["judgement", "analysis"])
         return True
 
     def _check_can_process(self):
         self._check_state(("judged", "processing"), _("Processing"))
-        self._check_rma_group("rma_factory.group_rma_user", _("process RMAs"))
+        self._check_group("rma_factory.group_rma_user", _("process RMAs"))
         self.line_ids._check_outcomes()
         unagreed = self.line_ids.filtered(
             lambda line: (
@@ -1344,7 +1546,7 @@ class FactoryRma(models.Model):
         self._lock_for_update()
         self._check_can_process()
         self.line_ids._run_outcomes()
-        self.filtered(lambda r: r.state == "judged").write({"state": "processing"})
+        self.filtered(lambda r: r.state == "judged")._write_workflow({"state": "processing"})
         self._sync_state_from_stock()
         return True
 
@@ -1363,7 +1565,9 @@ class FactoryRma(models.Model):
             )
         )
         if to_receive:
-            to_receive.write({"state": "received", "date_received": fields.Datetime.now()})
+            to_receive._write_workflow(
+                {"state": "received", "date_received": fields.Datetime.now()}
+            )
             to_receive._close_escalations(["return"])
         to_finish = rmas.filtered(
             lambda r: r.state == "processing" and all(line.is_resolved for line in r.line_ids)
@@ -1374,14 +1578,14 @@ class FactoryRma(models.Model):
     def _action_done(self):
         """Done: escalations close. The re-check and the satisfaction request
         follow one month later (``_cron_closure_followup``)."""
-        self.write({"state": "done", "date_done": fields.Datetime.now()})
+        self._write_workflow({"state": "done", "date_done": fields.Datetime.now()})
         self._close_escalations(list(self._escalation_step_labels()))
 
     # ------------------------------------------------------------------
     # Customer reply report and closure follow-up
     # ------------------------------------------------------------------
     def _check_can_send_reply(self):
-        self._check_rma_group("rma_factory.group_rma_user", _("send the customer reply"))
+        self._check_group("rma_factory.group_rma_user", _("send the customer reply"))
         self._check_state(("judged", "processing", "done"), _("Sending the customer reply"))
         for rma in self:
             if not (rma.customer_cause or "").strip():
@@ -1404,23 +1608,24 @@ class FactoryRma(models.Model):
                 "default_res_ids": self.ids,
                 "default_template_id": template.id,
                 "default_composition_mode": "comment",
-                "mark_rma_reply_sent": True,
                 "force_email": True,
             },
         }
 
-    @api.returns("mail.message", lambda value: value.id)
-    def message_post(self, **kwargs):
-        """Posting from the composer of ``action_send_customer_reply`` marks
-        the reply as sent."""
-        if self.env.context.get("mark_rma_reply_sent"):
-            self._mark_reply_sent()
-        return super().message_post(**kwargs)
+    def _rma_template_sent(self, template):
+        """The customer reply report sent with its template marks the reply
+        as sent (a new version), for an RMA user on a judged RMA."""
+        if template != self.env.ref("rma_factory.mail_template_rma_customer_reply"):
+            return super()._rma_template_sent(template)
+        self._lock_for_update()
+        self._check_can_send_reply()
+        self._mark_reply_sent()
+        return True
 
     def _mark_reply_sent(self):
         self._close_escalations(["solution", "reply"])
         for rma in self:
-            rma.write(
+            rma._write_workflow(
                 {
                     "reply_state": "sent",
                     "reply_version": rma.reply_version + 1,
@@ -1430,7 +1635,7 @@ class FactoryRma(models.Model):
             )
 
     def _check_can_record_reply(self):
-        self._check_rma_group("rma_factory.group_rma_user", _("record the customer's answer"))
+        self._check_group("rma_factory.group_rma_user", _("record the customer's answer"))
         for rma in self:
             if rma.reply_state != "sent":
                 raise UserError(_("%s: no reply is waiting for the customer's answer.", rma.name))
@@ -1460,7 +1665,9 @@ class FactoryRma(models.Model):
         return self._do_reply_accepted()
 
     def _do_reply_accepted(self):
-        self.write({"reply_state": "accepted", "date_reply_answer": fields.Datetime.now()})
+        self._write_workflow(
+            {"reply_state": "accepted", "date_reply_answer": fields.Datetime.now()}
+        )
         self._close_after_reply()
         return True
 
@@ -1472,7 +1679,9 @@ class FactoryRma(models.Model):
         return self._do_reply_rejected()
 
     def _do_reply_rejected(self):
-        self.write({"reply_state": "rejected", "date_reply_answer": fields.Datetime.now()})
+        self._write_workflow(
+            {"reply_state": "rejected", "date_reply_answer": fields.Datetime.now()}
+        )
         activity_type = self.env.ref("mail.mail_activity_data_todo")
         for rma in self:
             rma.activity_schedule(
@@ -1505,17 +1714,20 @@ class FactoryRma(models.Model):
                 and r.date_reply_sent + timedelta(days=r.policy_id.reply_deemed_days) <= now
             )
         )
-        if deemed:
-            deemed.write({"reply_state": "deemed_accepted", "date_reply_answer": now})
-            for rma in deemed:
-                rma.message_post(
-                    body=_(
-                        "No answer from the customer within %s days: the reply is deemed accepted.",
-                        rma.policy_id.reply_deemed_days,
-                    )
-                )
-            deemed._close_after_reply()
-        return deemed
+        return self._cron_run_each(
+            deemed, lambda rma: rma._deem_reply_accepted(now), "Deemed acceptance of the reply"
+        )
+
+    def _deem_reply_accepted(self, now):
+        self.ensure_one()
+        self._write_workflow({"reply_state": "deemed_accepted", "date_reply_answer": now})
+        self.message_post(
+            body=_(
+                "No answer from the customer within %s days: the reply is deemed accepted.",
+                self.policy_id.reply_deemed_days,
+            )
+        )
+        self._close_after_reply()
 
     @api.model
     def _cron_closure_followup(self):
@@ -1526,18 +1738,17 @@ class FactoryRma(models.Model):
         due = rmas.filtered(
             lambda r: r.date_done and r.date_done + timedelta(days=r.policy_id.recheck_days) <= now
         )
-        if not due:
-            return due
-        activity_type = self.env.ref("mail.mail_activity_data_todo")
-        for rma in due:
-            rma.activity_schedule(
-                activity_type_id=activity_type.id,
-                user_id=rma.user_id.id or self.env.uid,
-                summary=_("Re-check: was the complaint closed effectively?"),
-            )
-        due.write({"followup_done": True})
-        due._send_satisfaction_request()
-        return due
+        return self._cron_run_each(due, lambda rma: rma._closure_followup(), "Closure follow-up")
+
+    def _closure_followup(self):
+        self.ensure_one()
+        self.activity_schedule(
+            activity_type_id=self.env.ref("mail.mail_activity_data_todo").id,
+            user_id=self.user_id.id or self.env.uid,
+            summary=_("Re-check: was the complaint closed effectively?"),
+        )
+        self._write_workflow({"followup_done": True})
+        self._send_satisfaction_request()
 
     def _send_satisfaction_request(self):
         template = self.env.ref("rma_factory.mail_template_rma_rating", raise_if_not_found=False)
@@ -1633,25 +1844,26 @@ class FactoryRma(models.Model):
         done = {(a["res_id"], a["rma_escalation_step"]) for a in existing}
         activity_type = self.env.ref("rma_factory.mail_activity_type_rma_escalation")
         labels = self._escalation_step_labels()
-        vals_list = []
         model_id = self.env["ir.model"]._get_id(self._name)
-        for rma in rmas:
-            for step in rma._overdue_steps(now):
-                if (rma.id, step) in done:
-                    continue
-                vals_list.append(
-                    {
-                        "res_model_id": model_id,
-                        "res_id": rma.id,
-                        "activity_type_id": activity_type.id,
-                        "user_id": rma._escalation_user().id,
-                        "summary": f"{rma.name}: {labels[step]}",
-                        "date_deadline": fields.Date.context_today(self),
-                        "rma_escalation_step": step,
-                    }
-                )
-        if vals_list:
-            self.env["mail.activity"].create(vals_list)
+
+        def escalate(rma):
+            vals_list = [
+                {
+                    "res_model_id": model_id,
+                    "res_id": rma.id,
+                    "activity_type_id": activity_type.id,
+                    "user_id": rma._escalation_user().id,
+                    "summary": f"{rma.name}: {labels[step]}",
+                    "date_deadline": fields.Date.context_today(self),
+                    "rma_escalation_step": step,
+                }
+                for step in rma._overdue_steps(now)
+                if (rma.id, step) not in done
+            ]
+            if vals_list:
+                self.env["mail.activity"].create(vals_list)
+
+        self._cron_run_each(rmas, escalate, "Escalation of overdue RMA steps")
 
     def _close_escalations(self, steps):
         activities = (

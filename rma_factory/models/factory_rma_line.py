@@ -3,7 +3,7 @@ from collections import defaultdict
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, float_is_zero
 
 from .factory_rma_outcome import (
@@ -47,6 +47,7 @@ class FactoryRmaLine(models.Model):
     """
 
     _name = "factory.rma.line"
+    _inherit = ["factory.rma.guard"]
     _description = "RMA Line"
     _order = "rma_id, sequence, id"
     _check_company_auto = True
@@ -314,7 +315,7 @@ class FactoryRmaLine(models.Model):
             ):
                 line.product_uom_id = line.sale_line_id.product_uom or line.product_id.uom_id
 
-    @api.depends("product_id", "sale_line_id", "invoice_line_id")
+    @api.depends("product_id", "sale_line_id", "invoice_line_id", "rma_id.currency_id")
     def _compute_price_unit(self):
         for line in self:
             if line.sale_line_id:
@@ -324,7 +325,16 @@ class FactoryRmaLine(models.Model):
                     line.invoice_line_id.price_subtotal / line.invoice_line_id.quantity
                 )
             elif not line.price_unit:
-                line.price_unit = line.product_id.lst_price
+                # the sales price of the product, in the RMA's currency
+                rma = line.rma_id
+                company_currency = (rma.company_id or self.env.company).currency_id
+                line.price_unit = company_currency._convert(
+                    line.product_id.lst_price,
+                    rma.currency_id or company_currency,
+                    rma.company_id or self.env.company,
+                    rma.date_request or fields.Date.context_today(line),
+                    round=False,
+                )
 
     @api.depends("price_unit", "quantity")
     def _compute_price_subtotal(self):
@@ -431,7 +441,7 @@ class FactoryRmaLine(models.Model):
     def _compute_qty_to_credit(self):
         for line in self:
             if line._credits_customer():
-                line.qty_to_credit = max(line.qty_received - line.qty_credited, 0.0)
+                line.qty_to_credit = max(line._qty_accepted() - line.qty_credited, 0.0)
             else:
                 line.qty_to_credit = 0.0
 
@@ -511,8 +521,26 @@ class FactoryRmaLine(models.Model):
         return self.decided_outcome in CREDIT_OUTCOMES
 
     def _needs_outcome_approval(self):
+        """Scrap and sell-off, and taking back customer-caused goods
+        (credited or replaced) need the RMA Approver — the general manager
+        (APPR-10, APPR-18)."""
         self.ensure_one()
-        return self.decided_outcome in APPROVER_OUTCOMES or self.destination == "scrap"
+        return (
+            self.decided_outcome in APPROVER_OUTCOMES
+            or self.destination == "scrap"
+            or (
+                self._is_customer_caused()
+                and self.decided_outcome in ("refund", "return_only", "replace")
+            )
+        )
+
+    def _is_customer_caused(self):
+        """Goods damaged by the customer: judged so, or the customer could
+        not exclude human damage on the checklist."""
+        self.ensure_one()
+        if self.responsibility:
+            return self.responsibility == "customer"
+        return self.eligibility_state in ("failed", "overridden") and not self.cond_no_human_damage
 
     def _expects_goods_back(self):
         """Whether the approval creates a receipt for this line. Hook for
@@ -539,9 +567,24 @@ class FactoryRmaLine(models.Model):
                     )
                 )
 
-    @api.constrains("sale_line_id", "move_id", "invoice_line_id", "product_id")
+    @api.constrains("sale_line_id", "move_id", "invoice_line_id", "product_id", "rma_id")
     def _check_origin_consistency(self):
-        for line in self:
+        for line in self.sudo():
+            customer = line.rma_id.partner_id.commercial_partner_id
+            for origin, partner in (
+                (line.sale_line_id, line.sale_line_id.order_id.partner_id),
+                (line.move_id, line.move_id.picking_id.partner_id or line.move_id.partner_id),
+                (line.invoice_line_id, line.invoice_line_id.move_id.partner_id),
+            ):
+                if origin and partner.commercial_partner_id != customer:
+                    raise ValidationError(
+                        _(
+                            "The origin document of %(product)s belongs to another customer "
+                            "than %(customer)s.",
+                            product=line.product_id.display_name,
+                            customer=customer.display_name,
+                        )
+                    )
             for origin, product in (
                 (line.sale_line_id, line.sale_line_id.product_id),
                 (line.move_id, line.move_id.product_id),
@@ -574,6 +617,10 @@ class FactoryRmaLine(models.Model):
         lines = self.sudo().filtered(lambda x: x.sale_line_id or x.move_id)
         if not lines:
             return
+        # Two RMAs claiming the same delivered units at the same time: the
+        # later transaction is retried and then sees the first one's lines.
+        self._serialize_on(lines.sale_line_id)
+        self._serialize_on(lines.move_id)
         others = lines.search(
             [
                 "|",
@@ -695,32 +742,111 @@ class FactoryRmaLine(models.Model):
                     )
                 )
 
+    # ------------------------------------------------------------------
+    # ORM: who may change what, when
+    # ------------------------------------------------------------------
+    def _workflow_fields(self):
+        """Results of the checks and approvals, the customer's agreement and
+        the quantity adjustments of a split change only through buttons."""
+        return super()._workflow_fields() | {
+            "state",
+            "eligibility_state",
+            "eligibility_note",
+            "warranty_end_date",
+            "outcome_approved",
+            "outcome_approved_by",
+            "customer_agreed",
+            "customer_agreed_date",
+            "replacement_special_request",
+            "replacement_special_note",
+            "qty_received_adjust",
+            "qty_credited",
+            "split_from_id",
+        }
+
+    def _frozen_fields(self):
+        """What the customer returns, fixed from the submission."""
+        return {
+            "product_id",
+            "product_uom_id",
+            "quantity",
+            "lot_id",
+            "price_unit",
+            "sale_line_id",
+            "move_id",
+            "invoice_line_id",
+            "is_third_party",
+        }
+
+    def _outcome_fields(self):
+        """The decision on the goods: taken by an RMA user once the goods
+        can be judged, final once the RMA is judged (a manager's override
+        or the quality inspection changes it afterwards)."""
+        return {"decided_outcome", "destination", "concession_amount", "replacement_product_id"}
+
+    def _judgement_fields(self):
+        """Who caused the problem and who pays: set while the goods are
+        judged."""
+        return {
+            "responsibility",
+            "responsible_partner_id",
+            "responsible_unit",
+            "responsible_user_id",
+            "service_charge",
+        }
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            rmas = self.env["factory.rma"].browse({vals.get("rma_id") for vals in vals_list})
+            if rmas.filtered(lambda r: r.state != "draft"):
+                raise UserError(_("Lines can only be added to draft RMAs."))
+        return super().create(vals_list)
+
     def write(self, vals):
-        if {"decided_outcome", "destination"} & set(vals):
-            self._check_outcome_editable()
-            if not self.env.context.get("rma_keep_outcome_approval"):
-                vals = dict(vals, outcome_approved=False, outcome_approved_by=False)
-        if {"product_id", "quantity", "sale_line_id", "move_id", "lot_id"} & set(vals):
-            locked = self.filtered(lambda x: x.state not in ("draft", False))
-            if locked and not self.env.context.get("rma_split"):
+        if not self.env.su:
+            self._check_user_write(set(vals))
+        res = super().write(vals)
+        if self._outcome_fields() & set(vals) and "outcome_approved" not in vals:
+            # a new decision needs a new approval
+            self.filtered("outcome_approved")._write_workflow(
+                {"outcome_approved": False, "outcome_approved_by": False}
+            )
+        return res
+
+    def _check_user_write(self, names):
+        """What a user (not the workflow) may change on the lines, by state
+        and group."""
+        if "rma_id" in names:
+            raise UserError(_("A line cannot move to another RMA."))
+        if self._frozen_fields() & names:
+            if self.filtered(lambda x: x.state not in ("draft", False)):
                 raise UserError(
                     _("Products and quantities can only be changed while the RMA is a draft.")
                 )
-        return super().write(vals)
+        if self._outcome_fields() & names:
+            self._check_outcome_editable()
+        if self._judgement_fields() & names:
+            self._check_group("rma_factory.group_rma_user", _("judge the responsibility"))
+            locked = self.filtered(lambda x: x.state not in ("received", "judged"))
+            if locked:
+                raise UserError(
+                    _(
+                        "The responsibility of %s is judged once the goods are received and "
+                        "before the outcomes run.",
+                        locked[0].display_name,
+                    )
+                )
 
     def _check_outcome_editable(self):
+        self._check_group("rma_factory.group_rma_user", _("decide outcomes"))
         locked = self.filtered(
-            lambda line: (
-                line.state in ("processing", "done", "rejected", "cancelled")
-                or (line.state == "judged" and not self.env.context.get("rma_outcome_override"))
-            )
+            lambda line: line.state in ("judged", "processing", "done", "rejected", "cancelled")
         )
         if locked:
             raise UserError(
                 _("The outcome of %s cannot change any more.", locked[0].product_id.display_name)
             )
-        if not self.env.su and not self.env.user.has_group("rma_factory.group_rma_user"):
-            raise AccessError(_("Only RMA users can decide outcomes."))
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):
@@ -780,7 +906,7 @@ class FactoryRmaLine(models.Model):
                 failures.append(_("Accessories incomplete."))
             if policy.require_no_human_damage and not line.cond_no_human_damage:
                 failures.append(_("Human damage not excluded."))
-            line.write(
+            line._write_workflow(
                 {
                     "warranty_end_date": warranty_end,
                     "eligibility_state": "failed" if failures else "eligible",
@@ -1117,6 +1243,13 @@ class FactoryRmaLine(models.Model):
             return pickings
         return self.env["stock.picking"]
 
+    def _qty_accepted(self):
+        """Goods the company takes back for this line: what came back, never
+        more than the authorised quantity. Credits and replacements are
+        capped by it."""
+        self.ensure_one()
+        return min(self.qty_received, self.quantity)
+
     def _replacement_target_qty(self):
         """Quantity a line's replacements add up to (平数补货): the requested
         quantity when the replacement ships first (replenish-first before the
@@ -1126,15 +1259,15 @@ class FactoryRmaLine(models.Model):
         rma = self.rma_id
         if rma.rma_type in SHIP_FIRST_TYPES or (rma.replenish_first and self.state == "approved"):
             return self.quantity
-        return self.qty_received
+        return self._qty_accepted()
 
     def _replacement_allowed_qty(self):
         """Most a line may replace: the accepted quantity (the requested one
         for the types that ship first)."""
         self.ensure_one()
         if self.rma_id.rma_type in SHIP_FIRST_TYPES or self.rma_id.replenish_first:
-            return max(self.quantity, self.qty_received)
-        return self.qty_received
+            return self.quantity
+        return self._qty_accepted()
 
     def _check_replacement_quantities(self, moves):
         """平数补货 (REPL, AS-13): validating replacements beyond the accepted
@@ -1167,8 +1300,9 @@ class FactoryRmaLine(models.Model):
 
     def action_open_special_request_wizard(self):
         self.ensure_one()
-        if not self.env.user.has_group("rma_factory.group_rma_manager"):
-            raise AccessError(_("Only RMA Managers can accept a different replacement quantity."))
+        self._check_group(
+            "rma_factory.group_rma_manager", _("accept a different replacement quantity")
+        )
         return {
             "type": "ir.actions.act_window",
             "name": _("Special Replacement Quantity"),
@@ -1181,11 +1315,14 @@ class FactoryRmaLine(models.Model):
     def _record_replacement_special_request(self, note):
         """Called by an RMA Manager: the customer asks for a replacement
         quantity different from the returned one."""
-        if not self.env.su and not self.env.user.has_group("rma_factory.group_rma_manager"):
-            raise AccessError(_("Only RMA Managers can accept a different replacement quantity."))
+        self._check_group(
+            "rma_factory.group_rma_manager", _("accept a different replacement quantity")
+        )
         if not (note or "").strip():
             raise UserError(_("Describe the customer's special request."))
-        self.write({"replacement_special_request": True, "replacement_special_note": note})
+        self._write_workflow(
+            {"replacement_special_request": True, "replacement_special_note": note}
+        )
         for line in self:
             line.rma_id.message_post(
                 body=_(
@@ -1215,9 +1352,13 @@ class FactoryRmaLine(models.Model):
     # Buttons
     # ------------------------------------------------------------------
     def action_approve_outcome(self):
-        """RMA Approver (general manager) approves scrap and sell-off."""
-        rma = self.rma_id
-        rma._check_rma_group("rma_factory.group_rma_approver", _("approve scrap or sell-off"))
+        """RMA Approver (general manager) approves scrap and sell-off, and the
+        acceptance of customer-caused goods (APPR-10, APPR-18)."""
+        self._check_group(
+            "rma_factory.group_rma_approver",
+            _("approve scrap, sell-off or customer-caused returns"),
+        )
+        self.rma_id._lock_for_update()
         for line in self:
             if not line._needs_outcome_approval():
                 raise UserError(
@@ -1229,15 +1370,14 @@ class FactoryRmaLine(models.Model):
                 )
             if line.state not in ("received", "judged", "processing"):
                 raise UserError(_("Outcomes can be approved only after the goods are received."))
-        self.with_context(rma_keep_outcome_approval=True).sudo().write(
-            {"outcome_approved": True, "outcome_approved_by": self.env.uid}
-        )
+        self._write_workflow({"outcome_approved": True, "outcome_approved_by": self.env.uid})
+        outcome_labels = dict(self._fields["decided_outcome"]._description_selection(self.env))
         for line in self:
             line.rma_id._log_approval(
                 "outcome",
                 _(
                     "%(outcome)s of %(qty)s %(product)s",
-                    outcome=dict(OUTCOMES)[line.decided_outcome],
+                    outcome=outcome_labels[line.decided_outcome],
                     qty=line.qty_received,
                     product=line.product_id.display_name,
                 ),
@@ -1245,7 +1385,7 @@ class FactoryRmaLine(models.Model):
         return True
 
     def _check_can_record_agreement(self):
-        self._check_rma_group_user()
+        self._check_group("rma_factory.group_rma_user", _("record the customer's agreement"))
         for line in self:
             if line.state not in ("received", "judged", "processing"):
                 raise UserError(
@@ -1255,19 +1395,18 @@ class FactoryRmaLine(models.Model):
                     )
                 )
 
-    def _check_rma_group_user(self):
-        if not self.env.su and not self.env.user.has_group("rma_factory.group_rma_user"):
-            raise AccessError(_("Only RMA users can record the customer's agreement."))
-
     def action_record_customer_agreement(self):
         """Sales records that the customer agreed to the charged service or
         to the judged classification (AS-06); a charged repair only starts
         after this."""
         self._check_can_record_agreement()
+        self.rma_id._lock_for_update()
         todo = self.filtered(lambda line: not line.customer_agreed)
         if not todo:
             return True
-        todo.write({"customer_agreed": True, "customer_agreed_date": fields.Datetime.now()})
+        todo._write_workflow(
+            {"customer_agreed": True, "customer_agreed_date": fields.Datetime.now()}
+        )
         for line in todo:
             line.rma_id.message_post(
                 body=_("The customer agreed to the handling of %s.", line.display_name)
@@ -1288,6 +1427,7 @@ class FactoryRmaLine(models.Model):
 
     def _check_can_split(self):
         self.ensure_one()
+        self._check_group("rma_factory.group_rma_user", _("split RMA lines"))
         if self.state not in ("draft", "submitted", "received", "judged"):
             raise UserError(_("Lines can be split only before the outcomes run."))
         rounding = self._qty_rounding()
@@ -1324,16 +1464,16 @@ class FactoryRmaLine(models.Model):
             "price_unit": self.price_unit,
         }
         new_vals.update(vals or {})
-        ctx = dict(self.env.context, rma_split=True, rma_outcome_override=True)
         # Reduce this line first so that the returnable-quantity constraint
-        # never sees both quantities at once.
-        self.with_context(**ctx).write(
+        # never sees both quantities at once. The split is the workflow's:
+        # rights and state were checked above.
+        self._write_workflow(
             {
                 "quantity": self.quantity - qty,
                 "qty_received_adjust": self.qty_received_adjust - (qty if received else 0.0),
             }
         )
-        new_line = self.with_context(**ctx).copy(new_vals)
+        new_line = self.sudo().copy(new_vals).with_env(self.env)
         self.rma_id.message_post(
             body=_(
                 "Line %(product)s split: %(qty)s moved to a new line.",

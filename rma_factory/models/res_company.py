@@ -14,7 +14,18 @@ class ResCompany(models.Model):
     def create(self, vals_list):
         companies = super().create(vals_list)
         companies._rma_ensure_sequence()
+        companies._rma_ensure_policy()
         return companies
+
+    def _rma_ensure_policy(self):
+        """A new company can take RMAs at once: it gets a standard return
+        policy of its own (the policy's defaults), which it can edit."""
+        Policy = self.env["factory.rma.policy"].sudo()
+        for company in self.filtered(lambda c: not c.sudo().rma_policy_id):
+            policy = Policy.search([("company_id", "=", company.id)], limit=1) or Policy.create(
+                {"name": self.env._("Standard return policy"), "company_id": company.id}
+            )
+            company.sudo().rma_policy_id = policy
 
     @api.model
     def _rma_ensure_sequence_all(self):

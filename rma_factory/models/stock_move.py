@@ -68,7 +68,7 @@ class StockMove(models.Model):
             line = move.rma_line_id.sudo()
             lots = move.move_line_ids.lot_id
             if not line.lot_id and len(lots) == 1 and not line.split_from_id:
-                line.with_context(rma_split=True).lot_id = lots
+                line._write_workflow({"lot_id": lots.id})
 
     def _prepare_move_split_vals(self, qty):
         """Backorders of RMA moves keep their RMA link and kind."""

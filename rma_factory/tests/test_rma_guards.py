@@ -41,7 +41,7 @@ class TestRmaGuards(RmaCommon):
         rma = self._create_rma(order)
         rma.action_submit()
         with self.assertRaises(UserError):
-            rma.line_ids.quantity = 2
+            rma.line_ids.with_user(self.user_mgr).quantity = 2
 
     def test_double_clicks(self):
         order = self._deliver(self.customer_c, [(self.connector, 5, None)])
@@ -251,4 +251,4 @@ class TestRmaMoreGuards(RmaCommon):
         rma.action_judge()
         rma.action_process()
         with self.assertRaises(UserError):
-            rma.line_ids.decided_outcome = "replace"
+            rma.line_ids.with_user(self.user_mgr).decided_outcome = "replace"

@@ -100,7 +100,7 @@ class FactoryRma(models.Model):
         help="Entry of the company's share of the freight (Dr freight cost / Cr accrual).",
     )
     claim_state = fields.Selection(
-        compute="_compute_claim_state", store=True, readonly=False, copy=False
+        compute="_compute_claim_state", store=True, readonly=True, copy=False
     )
     spare_part_charge_due = fields.Boolean(
         "Unreturned Part to Charge",

@@ -63,7 +63,7 @@ class FactoryRma(models.Model):
     def _check_can_judge(self):
         """Extends the core guard: the judgement comes from the inspections,
         so an RMA with open inspections cannot be judged by hand."""
-        self._check_rma_group("rma_factory.group_rma_user", _("judge RMAs"))
+        self._check_group("rma_factory.group_rma_user", _("judge RMAs"))
         for rma in self:
             if rma._open_inspections():
                 raise UserError(

@@ -97,13 +97,14 @@ class FactoryRmaLine(models.Model):
                     portions.append((inspection, qty, outcome, destination))
         if not portions:
             return
-        line = self.sudo().with_context(rma_outcome_override=True, rma_keep_outcome_approval=False)
+        # the inspection's closing decides for the line (checked by the caller)
+        line = self.sudo()
         first_inspection, _qty, outcome, destination = portions[0]
         if len({(p[0].lot_id, p[2], p[3]) for p in portions}) > 1:
             if not line.lot_id and line.product_id.tracking != "none":
                 lots = {p[0].lot_id for p in portions}
                 if len(lots) == 1:
-                    line.with_context(rma_split=True).lot_id = first_inspection.lot_id
+                    line.lot_id = first_inspection.lot_id
             for inspection, qty, p_outcome, p_destination in portions[1:]:
                 vals = {"decided_outcome": p_outcome, "destination": p_destination}
                 vals.update(inspection._prepare_line_judgement_vals())
@@ -111,7 +112,7 @@ class FactoryRmaLine(models.Model):
                     vals["lot_id"] = inspection.lot_id.id
                 line._split(qty, vals)
             if first_inspection.lot_id and line.lot_id != first_inspection.lot_id:
-                line.with_context(rma_split=True).lot_id = first_inspection.lot_id
+                line.lot_id = first_inspection.lot_id
         vals = {"decided_outcome": outcome, "destination": destination}
         vals.update(first_inspection._prepare_line_judgement_vals())
         line.write(vals)
@@ -173,9 +174,7 @@ class FactoryRmaLine(models.Model):
         old = dict(self._fields["decided_outcome"]._description_selection(self.env)).get(
             self.decided_outcome, "-"
         )
-        self.with_context(rma_outcome_override=True).write(
-            {"decided_outcome": outcome, "destination": destination}
-        )
+        self._write_workflow({"decided_outcome": outcome, "destination": destination})
         new = dict(self._fields["decided_outcome"]._description_selection(self.env))[outcome]
         self.rma_id.message_post(
             body=_(
