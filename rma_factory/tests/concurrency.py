@@ -28,7 +28,8 @@ class ParallelMixin:
             env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
             result = func(env)
             env.flush_all()
-            cr.commit()  # pylint: disable=invalid-commit  (other transactions must see it)
+            # other transactions must see the fixture
+            cr.commit()  # pylint: disable=invalid-commit
         return result
 
     def _parallel(self, calls):
