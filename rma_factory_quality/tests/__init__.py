@@ -3,3 +3,4 @@ from . import test_install
 from . import test_inspection_flow
 from . import test_severity_8d
 from . import test_quality_performance
+from . import test_quality_roles
