@@ -25,6 +25,11 @@
         "report/factory_rma_matching_views.xml",
         "report/factory_rma_matching_reports.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "rma_factory_account/static/tests/tours/*.js",
+        ],
+    },
     "post_init_hook": "post_init_hook",
     "installable": True,
 }

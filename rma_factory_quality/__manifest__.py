@@ -25,6 +25,11 @@
         "views/factory_rma_views.xml",
         "views/rma_factory_quality_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "rma_factory_quality/static/tests/tours/*.js",
+        ],
+    },
     "demo": [
         "demo/rma_factory_quality_demo.xml",
     ],

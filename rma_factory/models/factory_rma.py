@@ -380,7 +380,11 @@ class FactoryRma(models.Model):
         help="Arrival date promised to the customer for the replacement; it "
         "becomes the replacement delivery's scheduled date.",
     )
-    is_overdue = fields.Boolean(compute="_compute_is_overdue", search="_search_is_overdue")
+    # As superuser: the overdue steps look at documents some readers of the
+    # RMA cannot read (e.g. the credit notes' payment state for a stock user).
+    is_overdue = fields.Boolean(
+        compute="_compute_is_overdue", search="_search_is_overdue", compute_sudo=True
+    )
 
     # Lines and documents
     line_ids = fields.One2many("factory.rma.line", "rma_id", "Lines", copy=True)
@@ -388,10 +392,14 @@ class FactoryRma(models.Model):
     picking_ids = fields.Many2many(
         "stock.picking", compute="_compute_stock_documents", string="Transfers"
     )
-    picking_count = fields.Integer(compute="_compute_stock_documents")
     repair_ids = fields.Many2many("repair.order", compute="_compute_stock_documents")
-    repair_count = fields.Integer(compute="_compute_stock_documents")
-    has_received_goods = fields.Boolean(compute="_compute_stock_documents")
+    # Counts are computed as superuser: every role that reads the RMA (stock,
+    # accounting, quality) sees them on the form, also when it cannot read the
+    # documents themselves (a quality inspector and stock moves, an accountant
+    # and repair orders). The documents stay behind their own access rights.
+    picking_count = fields.Integer(compute="_compute_stock_document_counts", compute_sudo=True)
+    repair_count = fields.Integer(compute="_compute_stock_document_counts", compute_sudo=True)
+    has_received_goods = fields.Boolean(compute="_compute_stock_document_counts", compute_sudo=True)
 
     _sql_constraints = [
         ("name_company_uniq", "unique(name, company_id)", "The RMA number must be unique."),
@@ -637,14 +645,18 @@ class FactoryRma(models.Model):
                 > 0
             )
 
-    @api.depends("line_ids.move_ids.picking_id", "line_ids.move_ids.state", "line_ids.repair_ids")
+    @api.depends("line_ids.move_ids.picking_id", "line_ids.repair_ids")
     def _compute_stock_documents(self):
         for rma in self:
-            moves = rma.line_ids.move_ids
-            rma.picking_ids = moves.picking_id
-            rma.picking_count = len(rma.picking_ids)
+            rma.picking_ids = rma.line_ids.move_ids.picking_id
             rma.repair_ids = rma.line_ids.repair_ids
-            rma.repair_count = len(rma.repair_ids)
+
+    @api.depends("line_ids.move_ids.picking_id", "line_ids.move_ids.state", "line_ids.repair_ids")
+    def _compute_stock_document_counts(self):
+        for rma in self:
+            moves = rma.line_ids.move_ids
+            rma.picking_count = len(moves.picking_id)
+            rma.repair_count = len(rma.line_ids.repair_ids)
             rma.has_received_goods = any(
                 m.rma_move_kind == "receipt" and m.state == "done" for m in moves
             )
@@ -710,10 +722,10 @@ class FactoryRma(models.Model):
     def _search_is_overdue(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(_("Unsupported search on 'Overdue'."))
-        domain = self._overdue_domain()
-        if (operator == "=") == value:
-            return domain
-        return ["!", *domain]
+        # The steps are evaluated as superuser, like the field: the search
+        # that uses this domain still applies the caller's rules to the RMAs.
+        overdue = self.sudo()._search(self._overdue_domain())
+        return [("id", "in" if (operator == "=") == value else "not in", overdue)]
 
     # ------------------------------------------------------------------
     # ORM

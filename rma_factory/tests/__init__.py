@@ -13,3 +13,4 @@ from . import test_rma_freight
 from . import test_rma_portal
 from . import test_rma_regressions
 from . import test_rma_two_lines
+from . import test_rma_roles

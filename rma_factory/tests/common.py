@@ -1,3 +1,5 @@
+from lxml import etree
+
 from odoo import Command, fields
 from odoo.tests import Form, TransactionCase, new_test_user
 
@@ -248,3 +250,39 @@ class RmaCommon(TransactionCase):
     @staticmethod
     def _today():
         return fields.Date.today()
+
+    # ------------------------------------------------------------------
+    # Roles
+    # ------------------------------------------------------------------
+    def _assert_sees_rma_menu(self, user):
+        """``user`` finds RMA → Returns → RMAs in the web client's menus."""
+        menus = self.env["ir.ui.menu"].with_user(user).load_menus(False)
+        xmlids = {menu.get("xmlid") for menu in menus.values()}
+        self.assertIn("rma_factory.menu_rma_root", xmlids)
+        self.assertIn("rma_factory.menu_factory_rma", xmlids)
+
+    def _open_rma_as(self, user, rma):
+        """What the web client reads when ``user`` opens the RMA list, then
+        ``rma``'s form (its one2many lists included), then one of its lines:
+        every field of these views, as ``user``. Returns the form."""
+        Rma = self.env["factory.rma"].with_user(user)
+        self.env.invalidate_all()
+        for view_type in ("list", "kanban"):
+            arch = etree.fromstring(Rma.get_views([(False, view_type)])["views"][view_type]["arch"])
+            names = {node.get("name") for node in arch.iter("field")}
+            rows = Rma.web_search_read([("id", "=", rma.id)], {name: {} for name in names})
+            self.assertEqual(rows["length"], 1, f"{user.login} finds the RMA in the {view_type}")
+        form = Form(rma.with_user(user))
+        arch = etree.fromstring(Rma.get_views([(False, "form")])["views"]["form"]["arch"])
+        line_form = arch.xpath("//field[@name='line_ids']/form")[0]
+        line_fields = [node.get("name") for node in line_form.iter("field")]
+        self.assertTrue(rma.line_ids.with_user(user).read(line_fields))
+        self.env.invalidate_all()
+        return form
+
+    @staticmethod
+    def _view_buttons(user, model, view_type="form"):
+        """Names of the buttons of ``model``'s view that ``user`` is shown."""
+        views = model.with_user(user).get_views([(False, view_type)])
+        arch = etree.fromstring(views["views"][view_type]["arch"])
+        return {node.get("name") for node in arch.iter("button")}

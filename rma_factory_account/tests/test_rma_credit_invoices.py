@@ -119,11 +119,11 @@ class TestRmaCreditInvoices(RmaAccountCommon):
         rma2 = self._refund_rma(order2, 2)
         rma_open = self._create_rma(order1)
         rma_open.line_ids.quantity = 1
-        action = self.env.ref("rma_factory_account.action_factory_rma_create_credit_notes")
+        # "Create Credit Notes" of the list, on the selected RMAs
+        list_buttons = self._view_buttons(self.user_cs, self.env["factory.rma"], "list")
+        self.assertIn("action_create_credit_note_batch", list_buttons)
         (rma1 | rma2 | rma_open).invalidate_recordset()
-        action.with_context(
-            active_model="factory.rma", active_ids=(rma1 | rma2 | rma_open).ids
-        ).run()
+        (rma1 | rma2 | rma_open).with_user(self.user_cs).action_create_credit_note_batch()
         self.assertEqual(rma1.credit_note_ids.reversed_entry_id, inv1)
         self.assertEqual(rma2.credit_note_ids.reversed_entry_id, inv2)
         self.assertAlmostEqual(rma1.credit_note_ids.amount_total, 50.85)

@@ -16,10 +16,14 @@ class FactoryRma(models.Model):
         "severity.",
     )
     inspection_ids = fields.One2many("factory.rma.inspection", "rma_id", "Inspections")
-    inspection_count = fields.Integer(compute="_compute_quality_counts")
-    open_inspection_count = fields.Integer(compute="_compute_quality_counts")
     eightd_ids = fields.One2many("factory.rma.8d", "rma_id", "8D Reports")
-    eightd_count = fields.Integer("8D Report Count", compute="_compute_quality_counts")
+    # Counts as superuser: stock users and accountants read the RMA form
+    # without reading inspections or 8D reports.
+    inspection_count = fields.Integer(compute="_compute_quality_counts", compute_sudo=True)
+    open_inspection_count = fields.Integer(compute="_compute_quality_counts", compute_sudo=True)
+    eightd_count = fields.Integer(
+        "8D Report Count", compute="_compute_quality_counts", compute_sudo=True
+    )
     severity = fields.Selection(
         [("minor", "Minor (轻微)"), ("major", "Major (严重)")],
         compute="_compute_severity",
