@@ -26,6 +26,7 @@
         "wizards/factory_rma_override_wizard_views.xml",
         "wizards/factory_rma_line_split_wizard_views.xml",
         "wizards/factory_rma_line_special_wizard_views.xml",
+        "wizards/factory_rma_line_surplus_wizard_views.xml",
         "views/factory_rma_views.xml",
         "views/factory_rma_line_views.xml",
         "views/factory_rma_reason_views.xml",

@@ -13,6 +13,8 @@
 # skipped because the browser/tour machinery (Chrome, websocket-client, HTTP server) is missing.
 #
 # Knobs: RMA_TEST_DB (database name), RMA_TEST_WITH_DEMO=1, RMA_KEEP_DB=1 (do not drop it),
+# RMA_TEST_EXTRA_MODULES (modules installed for the tests besides the addons, default
+# purchase_stock),
 # RMA_TEST_LOG_LEVEL (Odoo log level during pytest, default warn), RMA_TEST_HTTP_PORT (port of the
 # test HTTP server, default 8069: change it to run two suites at once), plus those of common.sh.
 set -euo pipefail
@@ -86,8 +88,13 @@ else
     demo_note="without demo data"
 fi
 
-rma_log "installing $RMA_ADDONS into $DB ($demo_note)"
-run_child python3 -m odoo -c "$CONF" -d "$DB" -i "$RMA_ADDONS" "${DEMO_ARGS[@]}" \
+# Modules the tests use besides the addons' own dependencies: purchase_stock, so that a
+# replacement of a make-to-order product really creates the purchase its route says.
+TEST_EXTRA_MODULES="${RMA_TEST_EXTRA_MODULES-purchase_stock}"
+INSTALL_MODULES="$RMA_ADDONS${TEST_EXTRA_MODULES:+,$TEST_EXTRA_MODULES}"
+
+rma_log "installing $INSTALL_MODULES into $DB ($demo_note)"
+run_child python3 -m odoo -c "$CONF" -d "$DB" -i "$INSTALL_MODULES" "${DEMO_ARGS[@]}" \
     --stop-after-init --no-http --log-level=warn \
     || rma_die "setup/test.sh: installing $RMA_ADDONS failed (see the log above)"
 # -i silently ignores unknown module names: check that everything is really installed.

@@ -13,6 +13,8 @@ from . import product_category
 from . import product_template
 from . import stock_warehouse
 from . import stock_move
+from . import stock_rule
+from . import procurement_group
 from . import stock_picking
 from . import stock_scrap
 from . import repair_order

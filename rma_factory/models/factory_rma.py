@@ -389,6 +389,9 @@ class FactoryRma(models.Model):
     # Lines and documents
     line_ids = fields.One2many("factory.rma.line", "rma_id", "Lines", copy=True)
     amount_total = fields.Monetary(compute="_compute_amount_total", store=True)
+    procurement_group_id = fields.Many2one(
+        "procurement.group", "Procurement Group", readonly=True, copy=False
+    )
     picking_ids = fields.Many2many(
         "stock.picking", compute="_compute_stock_documents", string="Transfers"
     )
@@ -767,6 +770,7 @@ class FactoryRma(models.Model):
             "date_reply_answer",
             "followup_done",
             "approval_amount",
+            "procurement_group_id",
         }
 
     def _frozen_fields(self):
@@ -837,6 +841,15 @@ class FactoryRma(models.Model):
                         "%s is submitted: its customer, origin documents, policy and lines are "
                         "fixed. Reset it to draft (rejected or cancelled RMAs) to change them.",
                         submitted[0].name,
+                    )
+                )
+        if not self.env.su and {"claim_amount", "claim_reference"} & set(vals):
+            filed = self.filtered(lambda r: r.claim_state not in (False, "to_claim"))
+            if filed:
+                raise UserError(
+                    _(
+                        "The carrier claim of %s is filed: its amount and reference are fixed.",
+                        filed[0].name,
                     )
                 )
         res = super().write(vals)
@@ -1437,20 +1450,24 @@ class FactoryRma(models.Model):
             .property_stock_customer
         )
 
-    def _create_receipts(self):
+    def _create_receipts(self, lines=None):
         """One receipt per RMA (customer → RMA/Input) for every line that
-        expects goods back, linked to the original delivery moves."""
+        expects goods back (or for ``lines``), linked to the original
+        delivery moves."""
         pickings = self.env["stock.picking"]
         for rma in self:
-            lines = rma.line_ids.filtered(lambda line: line._expects_goods_back())
-            if not lines:
+            lines_todo = (
+                lines.filtered(lambda x, rma=rma: x.rma_id == rma) if lines else rma.line_ids
+            )
+            lines_todo = lines_todo.filtered(lambda line: line._expects_goods_back())
+            if not lines_todo:
                 continue
             warehouse = rma.warehouse_id
             picking_vals = rma._prepare_picking_vals(
                 warehouse.rma_in_type_id, rma._customer_location(), warehouse.rma_input_loc_id
             )
             picking_vals["move_ids"] = [
-                fields.Command.create(line._prepare_receipt_move_vals()) for line in lines
+                fields.Command.create(line._prepare_receipt_move_vals()) for line in lines_todo
             ]
             pickings |= self.env["stock.picking"].create(picking_vals)
         if pickings:
@@ -1460,25 +1477,30 @@ class FactoryRma(models.Model):
                 move.move_line_ids.write({"lot_id": move.rma_line_id.lot_id.id})
         return pickings
 
-    def _create_outgoing_pickings(self, moves_vals_by_rma):
-        """Confirmed RMA deliveries (one per RMA and source location) from
-        prepared move values; the caller reserves them."""
-        pickings = self.env["stock.picking"]
-        for rma, moves_vals in moves_vals_by_rma.items():
-            by_location = {}
-            for vals in moves_vals:
-                by_location.setdefault(vals["location_id"], []).append(vals)
-            for location_id, vals_list in by_location.items():
-                picking_vals = rma._prepare_picking_vals(
-                    rma.warehouse_id.rma_out_type_id,
-                    self.env["stock.location"].browse(location_id),
-                    rma._customer_location(),
-                )
-                picking_vals["move_ids"] = [fields.Command.create(v) for v in vals_list]
-                pickings |= self.env["stock.picking"].create(picking_vals)
-        if pickings:
-            pickings.action_confirm()
-        return pickings
+    def _prepare_procurement_group_vals(self):
+        """The procurement group of the RMA's outgoing documents: pickings
+        created by the warehouse's rules are linked to the RMA through it."""
+        self.ensure_one()
+        return {
+            "name": self.name,
+            "partner_id": (self.partner_shipping_id or self.partner_id).id,
+            "move_type": "direct",
+            "rma_id": self.id,
+        }
+
+    def _get_procurement_group(self):
+        self.ensure_one()
+        if not self.procurement_group_id:
+            # the group is the workflow's: created for whoever processes
+            self._write_workflow(
+                {
+                    "procurement_group_id": self.env["procurement.group"]
+                    .sudo()
+                    .create(self._prepare_procurement_group_vals())
+                    .id
+                }
+            )
+        return self.procurement_group_id.sudo()
 
     # ------------------------------------------------------------------
     # Judgement and processing

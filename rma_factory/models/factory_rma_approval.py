@@ -19,6 +19,7 @@ class FactoryRmaApproval(models.Model):
             ("reject", "Rejection"),
             ("override", "Eligibility override"),
             ("outcome", "Outcome approval"),
+            ("surplus", "Surplus accepted"),
         ],
         required=True,
     )

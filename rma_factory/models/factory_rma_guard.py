@@ -83,9 +83,18 @@ class FactoryRmaGuard(models.AbstractModel):
     # ------------------------------------------------------------------
     def _workflow_fields(self):
         """Fields written only by the buttons of the model (state, dates,
-        approvals, results of checks, quantity buckets…). Models and addons
-        extend the set."""
-        return set()
+        approvals, results of checks…). Models and addons extend the set;
+        it always holds the stored computed fields that users cannot edit
+        (quantity buckets, deadlines…), whose values only the ORM sets."""
+        return {
+            name
+            for name, field in self._fields.items()
+            if field.store
+            and field.compute
+            and field.readonly
+            and not field.related
+            and not field.inverse
+        }
 
     def _check_workflow_vals(self, vals_list, creating=False):
         if self.env.su:

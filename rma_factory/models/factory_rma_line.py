@@ -121,9 +121,21 @@ class FactoryRmaLine(models.Model):
         check_company=True,
         help="Product shipped as replacement; the returned product by default.",
     )
+    needs_outcome_approval = fields.Boolean(
+        compute="_compute_needs_outcome_approval",
+        help="Scrap, sell-off and taking back customer-caused goods need the RMA Approver.",
+    )
     outcome_approved = fields.Boolean(readonly=True, copy=False)
     outcome_approved_by = fields.Many2one("res.users", readonly=True, copy=False)
     split_from_id = fields.Many2one("factory.rma.line", readonly=True, copy=False)
+    surplus_of_id = fields.Many2one(
+        "factory.rma.line",
+        "Surplus of",
+        readonly=True,
+        copy=False,
+        help="Goods the customer sent beyond the authorised quantity of that line, accepted by an "
+        "RMA Manager.",
+    )
 
     # Responsibility judgement: set by hand or by the quality inspection,
     # read by the accounting addon (charges, write-down analytics).
@@ -383,6 +395,8 @@ class FactoryRmaLine(models.Model):
         "move_ids.quantity",
         "move_ids.product_uom_qty",
         "move_ids.rma_move_kind",
+        "move_ids.move_orig_ids",
+        "move_ids.location_dest_id",
         "repair_ids.state",
         "repair_ids.product_qty",
         "qty_received_adjust",
@@ -401,15 +415,24 @@ class FactoryRmaLine(models.Model):
                     move.quantity if done else move.product_uom_qty, uom, rounding_method="HALF-UP"
                 )
                 kind = move.rma_move_kind
+                # outgoing documents may run in several steps (pick, pack,
+                # ship): plan on the first leg, count what reached the customer
+                first_leg = kind not in ("replacement", "send_back") or line._is_first_leg(move)
+                delivered = done and move.location_dest_id.usage == "customer"
                 if kind == "receipt":
                     buckets["received" if done else "pending"] += qty
                 elif kind == "replacement":
-                    buckets["replacement_planned"] += qty
-                    if done:
+                    if first_leg:
+                        buckets["replacement_planned"] += qty
+                    if delivered:
                         buckets["replaced"] += qty
-                elif kind in ("routing", "send_back", "scrap"):
-                    if kind != "send_back" or line.decided_outcome != "repair":
+                elif kind == "send_back":
+                    if first_leg and line.decided_outcome != "repair":
                         buckets["processed"] += qty
+                    if delivered:
+                        buckets["send_back"] += qty
+                elif kind in ("routing", "scrap"):
+                    buckets["processed"] += qty
                     if done:
                         buckets[kind] += qty
             for repair in line.repair_ids.filtered(lambda r: r.state != "cancel"):
@@ -533,6 +556,13 @@ class FactoryRmaLine(models.Model):
                 and self.decided_outcome in ("refund", "return_only", "replace")
             )
         )
+
+    @api.depends("decided_outcome", "destination", "responsibility", "eligibility_state")
+    def _compute_needs_outcome_approval(self):
+        for line in self:
+            line.needs_outcome_approval = bool(line.decided_outcome) and (
+                line._needs_outcome_approval()
+            )
 
     def _is_customer_caused(self):
         """Goods damaged by the customer: judged so, or the customer could
@@ -762,6 +792,7 @@ class FactoryRmaLine(models.Model):
             "qty_received_adjust",
             "qty_credited",
             "split_from_id",
+            "surplus_of_id",
         }
 
     def _frozen_fields(self):
@@ -1005,37 +1036,80 @@ class FactoryRmaLine(models.Model):
         vals["picking_type_id"] = rma.warehouse_id.rma_int_type_id.id
         return vals
 
-    def _prepare_replacement_move_vals(self, qty):
-        """Replacement delivery WH/Stock → customer. Not linked to the sale
-        line: the customer keeps the delivered quantity it paid for."""
+    # ------------------------------------------------------------------
+    # Outgoing documents: procured through the warehouse's rules
+    # ------------------------------------------------------------------
+    def _prepare_procurement_values(self, kind):
+        """Values of the procurement of an outgoing RMA document (``kind``
+        replacement or send_back): the RMA's procurement group, the RMA link
+        that every move the rules create carries (``rma_line_id``,
+        ``rma_move_kind``), the promised date; send-backs take the
+        warehouse's RMA send-back route (from RMA/Input). Integrators add
+        their own values with ``super()``."""
         self.ensure_one()
         rma = self.rma_id
-        vals = self._prepare_move_base_vals(
-            qty, rma.warehouse_id.lot_stock_id, rma._customer_location(), "replacement"
-        )
-        vals.update(
-            {
-                "product_id": self.replacement_product_id.id or self.product_id.id,
-                "product_uom": (self.replacement_product_id or self.product_id).uom_id.id
-                if self.replacement_product_id != self.product_id
-                else self.product_uom_id.id,
-                "picking_type_id": rma.warehouse_id.rma_out_type_id.id,
-            }
-        )
-        if rma.promised_date:
-            vals["date"] = rma.promised_date
-        return vals
+        values = {
+            "group_id": rma._get_procurement_group(),
+            "warehouse_id": rma.warehouse_id,
+            "company_id": rma.company_id,
+            "date_planned": rma.promised_date or fields.Datetime.now(),
+            "rma_line_id": self.id,
+            "rma_move_kind": kind,
+        }
+        if kind == "send_back":
+            values["route_ids"] = rma.warehouse_id.rma_send_back_route_id
+        return values
 
-    def _prepare_send_back_move_vals(self, qty):
-        """Goods sent back to the customer from RMA/Input (repaired or
-        declined)."""
+    def _prepare_replacement_procurement(self, qty):
+        """Replacement (or spare part) for the customer, procured at the
+        customer's location: the warehouse's delivery steps and the product's
+        routes (make to order, manufacture, buy) decide the documents. Not
+        linked to the sale line: the customer keeps the delivered quantity
+        it paid for."""
+        self.ensure_one()
+        product = self.replacement_product_id or self.product_id
+        uom = self.product_uom_id if product == self.product_id else product.uom_id
+        return self._prepare_procurement(product, qty, uom, "replacement")
+
+    def _prepare_send_back_procurement(self, qty):
+        """Goods sent back to the customer from RMA/Input (repaired or as
+        they are), through the RMA send-back route and the warehouse's
+        delivery steps."""
+        self.ensure_one()
+        return self._prepare_procurement(self.product_id, qty, self.product_uom_id, "send_back")
+
+    def _prepare_procurement(self, product, qty, uom, kind):
         self.ensure_one()
         rma = self.rma_id
-        vals = self._prepare_move_base_vals(
-            qty, rma.warehouse_id.rma_input_loc_id, rma._customer_location(), "send_back"
+        return self.env["procurement.group"].Procurement(
+            product,
+            qty,
+            uom,
+            rma._customer_location(),
+            rma.name,
+            rma.name,
+            rma.company_id,
+            self._prepare_procurement_values(kind),
         )
-        vals["picking_type_id"] = rma.warehouse_id.rma_out_type_id.id
-        return vals
+
+    def _run_procurements(self, procurements):
+        """Run ``procurements`` of these lines; returns the moves they
+        created."""
+        Move = self.env["stock.move"].sudo()
+        before = Move.search([("rma_line_id", "in", self.ids)])
+        self.env["procurement.group"].run(procurements)
+        return (Move.search([("rma_line_id", "in", self.ids)]) - before).with_env(self.env)
+
+    def _is_first_leg(self, move):
+        """Whether ``move`` starts a chain of the line's outgoing moves (the
+        pick of a pick-pack-ship, the only move of a one-step delivery):
+        planned quantities count first legs, delivered ones count the legs
+        that reach the customer."""
+        return not (
+            move.move_orig_ids.filtered(
+                lambda m: m.rma_line_id == self and m.rma_move_kind == move.rma_move_kind
+            )
+        )
 
     def _prepare_repair_vals(self, qty):
         """Repair order on the goods in RMA/Input; repaired in place, then
@@ -1096,8 +1170,13 @@ class FactoryRmaLine(models.Model):
         ):
             for move_line in move.move_line_ids:
                 lots[move_line.lot_id] += move_line.quantity
+        rma_input = self.rma_id.warehouse_id.rma_input_loc_id
         for move in self.move_ids.filtered(
-            lambda m: m.rma_move_kind in ("routing", "send_back", "scrap") and m.state != "cancel"
+            lambda m: (
+                m.rma_move_kind in ("routing", "send_back", "scrap")
+                and m.state != "cancel"
+                and m.location_id == rma_input
+            )
         ):
             for move_line in move.move_line_ids:
                 lots[move_line.lot_id] -= move_line.quantity
@@ -1158,7 +1237,7 @@ class FactoryRmaLine(models.Model):
         """Create the documents of each line's outcome for its received and
         not yet processed quantity. Called by ``factory.rma.action_process``."""
         routing = defaultdict(lambda: defaultdict(list))  # rma -> dest -> vals
-        send_back = defaultdict(list)
+        send_back = []  # (line, qty)
         repairs_vals = []
         scraps = []
         to_replace = self.browse()
@@ -1179,7 +1258,7 @@ class FactoryRmaLine(models.Model):
             if outcome == "repair":
                 repairs_vals.append(line._prepare_repair_vals(qty))
             elif outcome == "reject":
-                send_back[line.rma_id].append(line._prepare_send_back_move_vals(qty))
+                send_back.append((line, qty))
             elif line.destination == "scrap":
                 scraps.append((line, qty))
             else:
@@ -1188,6 +1267,15 @@ class FactoryRmaLine(models.Model):
                     line._prepare_routing_move_vals(qty, location)
                 )
         moves = self.env["stock.move"]
+        if send_back:
+            send_back_lines = self.browse()
+            procurements = []
+            for line_qty in send_back:
+                send_back_lines |= line_qty[0]
+                procurements.append(line_qty[0]._prepare_send_back_procurement(line_qty[1]))
+            moves |= send_back_lines._run_procurements(procurements).filtered(
+                lambda m: m.location_id == m.rma_line_id.rma_id.warehouse_id.rma_input_loc_id
+            )
         for rma, by_dest in routing.items():
             warehouse = rma.warehouse_id
             for location, vals_list in by_dest.items():
@@ -1198,8 +1286,6 @@ class FactoryRmaLine(models.Model):
                 picking = self.env["stock.picking"].create(picking_vals)
                 picking.action_confirm()
                 moves |= picking.move_ids
-        if send_back:
-            moves |= self.env["factory.rma"]._create_outgoing_pickings(send_back).move_ids
         if moves:
             self._reserve_line_lots(moves)
         if repairs_vals:
@@ -1232,16 +1318,16 @@ class FactoryRmaLine(models.Model):
         """Replacement deliveries for replace lines: the received quantity
         not yet covered, or the whole requested quantity for replenish-first
         lines before the goods come back."""
-        vals_by_rma = defaultdict(list)
+        procurements = []
         for line in self:
             qty = line._replacement_target_qty() - line.qty_replacement_planned
             if float_compare(qty, 0.0, precision_rounding=line._qty_rounding()) > 0:
-                vals_by_rma[line.rma_id].append(line._prepare_replacement_move_vals(qty))
-        if vals_by_rma:
-            pickings = self.env["factory.rma"]._create_outgoing_pickings(vals_by_rma)
-            pickings.action_assign()
-            return pickings
-        return self.env["stock.picking"]
+                procurements.append(line._prepare_replacement_procurement(qty))
+        if not procurements:
+            return self.env["stock.picking"]
+        moves = self._run_procurements(procurements)
+        moves.filtered(lambda m: m.state in ("confirmed", "partially_available"))._action_assign()
+        return moves.picking_id
 
     def _qty_accepted(self):
         """Goods the company takes back for this line: what came back, never
@@ -1278,7 +1364,9 @@ class FactoryRmaLine(models.Model):
             done = sum(
                 m.product_uom._compute_quantity(m.quantity, line.product_uom_id)
                 for m in line.move_ids
-                if m.rma_move_kind == "replacement" and (m.state == "done" or m in moves)
+                if m.rma_move_kind == "replacement"
+                and m.location_dest_id.usage == "customer"
+                and (m.state == "done" or m in moves)
             )
             if (
                 float_compare(
@@ -1297,6 +1385,126 @@ class FactoryRmaLine(models.Model):
                         allowed=line._replacement_allowed_qty(),
                     )
                 )
+
+    def _check_receipt_quantities(self, moves):
+        """Goods received on a line never exceed its authorised quantity: the
+        warehouse books a surplus only on a line an RMA Manager accepted
+        (``_authorise_surplus``)."""
+        for line in self:
+            incoming = sum(
+                m.product_uom._compute_quantity(m.quantity, line.product_uom_id)
+                for m in moves
+                if m.rma_line_id == line
+            )
+            total = line.qty_received + incoming
+            if float_compare(total, line.quantity, precision_rounding=line._qty_rounding()) > 0:
+                raise UserError(
+                    _(
+                        "%(rma)s authorises %(authorised)s %(product)s; this receipt would bring "
+                        "%(total)s. Receive the authorised quantity, or ask an RMA Manager to "
+                        "accept the surplus on the RMA line first.",
+                        rma=line.rma_id.name,
+                        authorised=line.quantity,
+                        product=line.product_id.display_name,
+                        total=total,
+                    )
+                )
+
+    def action_open_surplus_wizard(self):
+        self.ensure_one()
+        self._check_can_authorise_surplus()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Accept Surplus"),
+            "res_model": "factory.rma.line.surplus.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_line_id": self.id},
+        }
+
+    def _check_can_authorise_surplus(self):
+        self._check_group(
+            "rma_factory.group_rma_manager", _("accept goods beyond the authorised quantity")
+        )
+        for line in self:
+            if line.state not in ("approved", "received") or not line._expects_goods_back():
+                raise UserError(
+                    _(
+                        "A surplus can be accepted only while the goods of %s are received.",
+                        line.display_name,
+                    )
+                )
+
+    def _prepare_surplus_line_vals(self, qty):
+        """The new line of a surplus: same goods and origin, its own
+        quantity; the returnable-quantity check applies to it."""
+        self.ensure_one()
+        return {
+            "rma_id": self.rma_id.id,
+            "sequence": self.sequence,
+            "product_id": self.product_id.id,
+            "product_uom_id": self.product_uom_id.id,
+            "lot_id": self.lot_id.id,
+            "quantity": qty,
+            "price_unit": self.price_unit,
+            "sale_line_id": self.sale_line_id.id,
+            "move_id": self.move_id.id,
+            "invoice_line_id": self.invoice_line_id.id,
+            "reason_id": self.reason_id.id,
+            "requested_outcome": self.requested_outcome,
+            "description": self.description,
+            "is_third_party": self.is_third_party,
+            "cond_original_packaging": self.cond_original_packaging,
+            "cond_accessories_complete": self.cond_accessories_complete,
+            "cond_no_human_damage": self.cond_no_human_damage,
+            "eligibility_state": self.eligibility_state,
+            "eligibility_note": self.eligibility_note,
+            "warranty_end_date": self.warranty_end_date,
+            "delivery_date": self.delivery_date,
+            "surplus_of_id": self.id,
+        }
+
+    def _authorise_surplus(self, qty, note):
+        """An RMA Manager accepts goods the customer sent beyond the
+        authorised quantity: a new line for them, and a receipt move on the
+        RMA's open receipt (or a new one). Returns the new line."""
+        self.ensure_one()
+        self._check_can_authorise_surplus()
+        self.rma_id._lock_for_update()
+        if float_compare(qty, 0.0, precision_rounding=self._qty_rounding()) <= 0:
+            raise UserError(_("The surplus quantity must be positive."))
+        if not (note or "").strip():
+            raise UserError(_("Record why the surplus is accepted."))
+        # the line and its receipt are the workflow's: rights and state are
+        # checked above
+        new_line = self.sudo().create(self._prepare_surplus_line_vals(qty))
+        open_receipt = self.rma_id.picking_ids.filtered(
+            lambda p: (
+                p.picking_type_id == self.rma_id.warehouse_id.rma_in_type_id
+                and p.state not in ("done", "cancel")
+            )
+        )[:1]
+        if open_receipt:
+            move = (
+                self.env["stock.move"]
+                .sudo()
+                .create(dict(new_line._prepare_receipt_move_vals(), picking_id=open_receipt.id))
+            )
+            move._action_confirm(merge=False)
+            move._action_assign()
+        else:
+            self.rma_id.sudo()._create_receipts(lines=new_line)
+        self.rma_id._log_approval("surplus", note)
+        self.rma_id.message_post(
+            body=_(
+                "Surplus of %(qty)s %(product)s accepted by %(user)s: %(note)s",
+                qty=qty,
+                product=self.product_id.display_name,
+                user=self.env.user.name,
+                note=note,
+            )
+        )
+        return new_line.with_env(self.env)
 
     def action_open_special_request_wizard(self):
         self.ensure_one()
@@ -1336,17 +1544,21 @@ class FactoryRmaLine(models.Model):
     def _create_send_back_for_repairs(self, repairs):
         """Repaired goods go back to the customer (called when a repair
         order linked to the line is done)."""
-        vals_by_rma = defaultdict(list)
-        for repair in repairs:
-            line = repair.rma_line_id
-            vals = line._prepare_send_back_move_vals(
-                repair.product_uom._compute_quantity(repair.product_qty, line.product_uom_id)
+        procurements = [
+            repair.rma_line_id._prepare_send_back_procurement(
+                repair.product_uom._compute_quantity(
+                    repair.product_qty, repair.rma_line_id.product_uom_id
+                )
             )
-            vals_by_rma[line.rma_id].append(vals)
-        pickings = self.env["factory.rma"]._create_outgoing_pickings(vals_by_rma)
-        if pickings:
-            self._reserve_line_lots(pickings.move_ids)
-        return pickings
+            for repair in repairs
+        ]
+        lines = repairs.rma_line_id
+        moves = lines._run_procurements(procurements).filtered(
+            lambda m: m.location_id == m.rma_line_id.rma_id.warehouse_id.rma_input_loc_id
+        )
+        if moves:
+            self._reserve_line_lots(moves)
+        return moves.picking_id
 
     # ------------------------------------------------------------------
     # Buttons

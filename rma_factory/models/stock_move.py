@@ -22,11 +22,15 @@ class StockMove(models.Model):
     def _action_done(self, cancel_backorder=False):
         """Move RMAs forward when their goods move (receipt → received,
         last outcome document → done) and remember the lot received on a
-        line that had none. Replacements never exceed the accepted quantity
-        (平数补货) unless a special request was recorded."""
+        line that had none. Receipts never exceed the authorised quantity;
+        replacements never exceed the accepted quantity (平数补货) unless a
+        special request was recorded."""
         replacements = self.filtered(lambda m: m.rma_move_kind == "replacement" and m.rma_line_id)
         if replacements:
             replacements.rma_line_id.sudo()._check_replacement_quantities(replacements)
+        receipts = self.filtered(lambda m: m.rma_move_kind == "receipt" and m.rma_line_id)
+        if receipts:
+            receipts.rma_line_id.sudo()._check_receipt_quantities(receipts)
         moves = super()._action_done(cancel_backorder=cancel_backorder)
         rma_moves = moves.filtered("rma_line_id")
         if rma_moves:
@@ -69,6 +73,23 @@ class StockMove(models.Model):
             lots = move.move_line_ids.lot_id
             if not line.lot_id and len(lots) == 1 and not line.split_from_id:
                 line._write_workflow({"lot_id": lots.id})
+
+    def _prepare_procurement_values(self):
+        """Upstream moves of an RMA delivery (make to order, multi-step) keep
+        the RMA line and kind."""
+        values = super()._prepare_procurement_values()
+        if self.rma_line_id:
+            values.update(rma_line_id=self.rma_line_id.id, rma_move_kind=self.rma_move_kind)
+        return values
+
+    def _get_new_picking_values(self):
+        """Pickings the rules create for an RMA's procurement group belong to
+        the RMA."""
+        values = super()._get_new_picking_values()
+        rma = self.group_id.rma_id
+        if rma:
+            values["rma_id"] = rma.id
+        return values
 
     def _prepare_move_split_vals(self, qty):
         """Backorders of RMA moves keep their RMA link and kind."""

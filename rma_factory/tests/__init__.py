@@ -15,3 +15,5 @@ from . import test_rma_regressions
 from . import test_rma_two_lines
 from . import test_rma_roles
 from . import test_rma_concurrency
+from . import test_rma_integrity
+from . import test_rma_procurement

@@ -1,3 +1,4 @@
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from .common import RmaCommon
@@ -92,3 +93,51 @@ class TestRmaCancelledTransfers(RmaCommon):
         self._validate(new_routing)
         self.assertEqual(self._qty(self.connector, self.slow_loc), 4)
         self.assertEqual(rma.state, "done")
+
+
+@tagged("post_install", "-at_install")
+class TestRmaReceiptCap(RmaCommon):
+    """Issue #10: receipts never exceed the authorised quantity; a surplus
+    needs an RMA Manager; credits and replacements are capped by the
+    accepted quantity."""
+
+    def test_receipt_above_authorised_refused_then_surplus_accepted(self):
+        order = self._deliver(self.customer_c, [(self.connector, 12, None)])
+        rma = self._create_rma(order)
+        self._set_line_qty(rma, 10)
+        self._approve(rma)
+        receipt = self._receipt(rma)
+        line = rma.line_ids
+        with self.assertRaises(UserError) as cm:
+            self._validate(receipt, quantities={receipt.move_ids: 12})
+        self.assertIn("authorises 10", str(cm.exception))
+        self.env.invalidate_all()
+        self.assertEqual(receipt.state, "assigned", "nothing validated")
+        self.assertEqual(self._qty(self.connector, self.input_loc), 0)
+        self.assertEqual(line.qty_received, 0)
+        # customer service cannot accept the surplus, the manager can
+        with self.assertRaises(AccessError):
+            line.with_user(self.user_cs)._authorise_surplus(2, "Customer sent two more")
+        surplus = line.with_user(self.user_mgr)._authorise_surplus(2, "Customer sent two more")
+        self.assertEqual(surplus.quantity, 2)
+        self.assertEqual(surplus.surplus_of_id, line)
+        self.assertEqual(len(receipt.move_ids), 2, "the surplus has a receipt move of its own")
+        self.assertIn("surplus", rma.approval_ids.mapped("step"))
+        quantities = {m: (10 if m.rma_line_id == line else 2) for m in receipt.move_ids}
+        self._validate(receipt, quantities=quantities)
+        self.assertEqual((line.qty_received, surplus.qty_received), (10, 2))
+        self.assertEqual(self._qty(self.connector, self.input_loc), 12)
+        # the surplus counts against what was delivered
+        with self.assertRaises(UserError):
+            line.with_user(self.user_mgr)._authorise_surplus(1, "one more")
+
+    def test_surplus_beyond_delivery_refused(self):
+        order = self._deliver(self.customer_c, [(self.connector, 10, None)])
+        rma = self._create_rma(order)
+        self._approve(rma)
+        with self.assertRaises(ValidationError) as cm:
+            rma.line_ids.with_user(self.user_mgr)._authorise_surplus(2, "Two more came")
+        self.assertIn("more", str(cm.exception))
+        self.env.invalidate_all()
+        self.assertEqual(len(rma.line_ids), 1)
+        self.assertEqual(len(self._receipt(rma).move_ids), 1)

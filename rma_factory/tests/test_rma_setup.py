@@ -19,14 +19,48 @@ class TestRmaSetup(RmaCommon):
 
     def test_new_warehouse_gets_rma_setup_once(self):
         wh = self.env["stock.warehouse"].create({"name": "Second", "code": "WH2"})
-        self.assertTrue(wh.rma_input_loc_id and wh.rma_out_type_id)
-        input_loc = wh.rma_input_loc_id
-        wh._rma_ensure_setup()
-        self.assertEqual(wh.rma_input_loc_id, input_loc)
+        self.assertTrue(wh.rma_input_loc_id and wh.rma_out_type_id and wh.rma_send_back_route_id)
+        self.assertEqual(wh.rma_input_loc_id.complete_name, "WH2/RMA Input")
+        self.assertEqual(wh.rma_input_loc_id.warehouse_id, wh)
+        input_loc, out_type = wh.rma_input_loc_id, wh.rma_out_type_id
+        # the install / update routine goes through the same hooks: nothing twice
+        self.env["stock.warehouse"]._rma_setup_existing_warehouses()
+        self.assertEqual((wh.rma_input_loc_id, wh.rma_out_type_id), (input_loc, out_type))
         self.assertEqual(
-            self.env["stock.location"].search_count([("location_id", "=", wh.rma_view_loc_id.id)]),
+            self.env["stock.location"].search_count(
+                [("location_id", "=", wh.view_location_id.id), ("name", "like", "RMA")]
+            ),
             3,
         )
+        self.assertEqual(
+            self.env["stock.picking.type"].search_count(
+                [("warehouse_id", "=", wh.id), ("sequence_code", "like", "RMA-")]
+            ),
+            3,
+        )
+
+    def test_warehouse_changes_keep_the_rma_setup_right(self):
+        """Renaming, changing the delivery steps and archiving a warehouse go
+        through Odoo's hooks, which now know the RMA types and route."""
+        wh = self.env["stock.warehouse"].create({"name": "Third", "code": "WH3"})
+        route = wh.rma_send_back_route_id
+        rule = route.rule_ids.filtered("active")
+        self.assertEqual(rule.location_src_id, wh.rma_input_loc_id)
+        self.assertEqual(wh.rma_out_type_id.default_location_dest_id.usage, "customer")
+        wh.write({"code": "WH3B", "name": "Third bis"})
+        self.assertEqual(wh.rma_in_type_id.sequence_id.prefix, "WH3B/RMA-IN/")
+        self.assertIn("Third bis", route.name)
+        wh.delivery_steps = "pick_pack_ship"
+        self.assertEqual(wh.rma_out_type_id.default_location_dest_id, wh.wh_pack_stock_loc_id)
+        wh.delivery_steps = "pick_ship"
+        self.assertEqual(wh.rma_out_type_id.default_location_dest_id, wh.wh_output_stock_loc_id)
+        self.assertEqual(len(route.rule_ids.filtered("active")), 1)
+        wh.active = False
+        self.assertFalse(wh.rma_in_type_id.active)
+        self.assertFalse(wh.rma_out_type_id.active)
+        self.assertFalse(route.active)
+        wh.active = True
+        self.assertTrue(wh.rma_in_type_id.active and route.active)
 
     def test_sequence_per_company_and_year(self):
         rma = self.env["factory.rma"].create({"partner_id": self.customer_c.id})

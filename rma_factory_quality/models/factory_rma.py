@@ -132,12 +132,11 @@ class FactoryRma(models.Model):
         deliveries are listed from the stock moves."""
         self.ensure_one()
         warehouses = self.env["stock.warehouse"].search([("company_id", "=", self.company_id.id)])
-        rma_views = warehouses.rma_view_loc_id
-        rma_locations = (
-            self.env["stock.location"].search([("id", "child_of", rma_views.ids)])
-            if rma_views
-            else self.env["stock.location"]
-        )
+        rma_locations = warehouses._rma_locations()
+        if rma_locations:
+            rma_locations = self.env["stock.location"].search(
+                [("id", "child_of", rma_locations.ids)]
+            )
         domain = [
             ("product_id", "in", products.ids),
             ("location_id.usage", "=", "internal"),
