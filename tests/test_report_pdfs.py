@@ -7,15 +7,22 @@ way *Print* does (``_render_qweb_pdf``, wkhtmltopdf, the page assets served by
 the test server) on a realistic record, for a Chinese customer and user, and
 the PDF is read back with ``pdftotext``.
 
+Printing a selection of records gives wkhtmltopdf one input document per
+record, which Debian's build refuses as well (an empty PDF, or a server error
+when Odoo splits it): ``test_several_records_print_in_one_pdf``.
+
 The table lists every report action: a report added to an addon without a row
 here fails ``test_every_report_action_is_in_the_table``.
 """
 
 import subprocess
 import unicodedata
+from unittest.mock import patch
 
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
+from odoo.addons.base.models.ir_actions_report import IrActionsReport
 from odoo.addons.rma_factory_account.tests.common import RmaAccountCommon
 from odoo.addons.rma_factory_quality.tests.common import QualityCommon
 
@@ -170,3 +177,31 @@ class TestReportPdfs(QualityCommon, RmaAccountCommon):
         self.assertEqual(len(red), 1)
         self.assertGreater(red[0], white[0], "the red copy starts on a new page")
         self.assertIn(rma.name, pages[red[0]])
+
+    def test_several_records_print_in_one_pdf(self):
+        documents = self._documents()
+        order = self._deliver(self.customer_c, [(self.connector, 3, None)])
+        rmas = documents["rma"] | self._create_rma(order)
+        for xmlid, (document, _expected) in REPORTS.items():
+            if document != "rma":
+                continue
+            with self.subTest(report=xmlid):
+                text = " ".join(self._print(xmlid, rmas).split())
+                for rma in rmas:
+                    self.assertIn(rma.name, text, xmlid)
+                if xmlid == "rma_factory.action_report_rma_handling_sheet":
+                    self.assertEqual(text.count("白联 — 生管部留存"), 2)
+                    self.assertEqual(text.count("红联 — 随货同行"), 2)
+        inspections = documents["rma"].inspection_ids
+        self.assertEqual(len(inspections), 2)
+        text = self._print("rma_factory_quality.action_report_rma_inspection", inspections)
+        for inspection in inspections:
+            self.assertIn(inspection.name, text)
+
+    def test_an_empty_pdf_is_an_error_not_a_download(self):
+        rma = self._documents()["rma"]
+        with (
+            patch.object(IrActionsReport, "_run_wkhtmltopdf", return_value=b""),
+            self.assertRaisesRegex(UserError, "wkhtmltopdf 返回了空文件"),
+        ):
+            self._print("rma_factory.action_report_rma_authorisation", rma)

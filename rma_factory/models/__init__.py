@@ -19,3 +19,4 @@ from . import sale_order
 from . import sale_order_line
 from . import account_move
 from . import mail_activity
+from . import ir_actions_report
