@@ -1,4 +1,5 @@
 import re
+from collections import defaultdict
 from datetime import datetime, time, timedelta
 
 import pytz
@@ -50,7 +51,14 @@ class FactoryRma(models.Model):
         "Number", required=True, copy=False, readonly=True, index="trigram", default="/"
     )
     state = fields.Selection(
-        STATES, default="draft", required=True, readonly=True, copy=False, tracking=True, index=True
+        STATES,
+        default="draft",
+        required=True,
+        readonly=True,
+        copy=False,
+        tracking=True,
+        index=True,
+        group_expand=True,
     )
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
@@ -389,6 +397,9 @@ class FactoryRma(models.Model):
     # Lines and documents
     line_ids = fields.One2many("factory.rma.line", "rma_id", "Lines", copy=True)
     amount_total = fields.Monetary(compute="_compute_amount_total", store=True)
+    product_summary = fields.Char(
+        "Products", compute="_compute_product_summary", help="Products and quantities returned."
+    )
     procurement_group_id = fields.Many2one(
         "procurement.group", "Procurement Group", readonly=True, copy=False
     )
@@ -454,6 +465,17 @@ class FactoryRma(models.Model):
     def _compute_amount_total(self):
         for rma in self:
             rma.amount_total = sum(rma.line_ids.mapped("price_subtotal"))
+
+    @api.depends("line_ids.product_id", "line_ids.quantity")
+    def _compute_product_summary(self):
+        for rma in self:
+            quantities = defaultdict(float)
+            for line in rma.line_ids:
+                quantities[line.product_id] += line.quantity
+            rma.product_summary = ", ".join(
+                f"{product.default_code or product.name} × {qty:g}"
+                for product, qty in quantities.items()
+            )
 
     @api.depends("policy_id", "line_ids.reason_id.category", "line_ids.responsibility", "rma_type")
     def _compute_freight_payer(self):

@@ -67,3 +67,28 @@ class TestRmaSetup(RmaCommon):
         other = self.env["factory.rma"].create({"partner_id": self.customer_c.id})
         self.assertRegex(rma.name, r"^RMA/\d{4}/\d{5}$")
         self.assertEqual(int(other.name[-5:]), int(rma.name[-5:]) + 1)
+
+    def test_kanban_columns_in_workflow_order_with_product_and_type(self):
+        order = self._deliver(
+            self.customer_c, [(self.connector, 4, None), (self.mould, 2, self.lot1)]
+        )
+        rma = self._create_rma(order, rma_type="complaint")
+        groups = self.env["factory.rma"].read_group([], ["state"], ["state"])
+        self.assertEqual(
+            [g["state"] for g in groups],
+            [
+                "draft",
+                "submitted",
+                "approved",
+                "received",
+                "judged",
+                "processing",
+                "done",
+                "rejected",
+                "cancelled",
+            ],
+        )
+        arch = self.env["factory.rma"].get_view(view_type="kanban")["arch"]
+        self.assertIn('name="product_summary"', arch)
+        self.assertIn('name="rma_type"', arch)
+        self.assertEqual(rma.product_summary, "C-20 × 4, M-100 × 2")
