@@ -127,6 +127,40 @@ class RmaCommon(TransactionCase):
         picking._action_done()
         return order
 
+    @classmethod
+    def _deliver_lots(cls, partner, product, lot_quantities):
+        """One sale line of ``product`` delivered as several lots in one move
+        (one move line per lot); ``lot_quantities`` is [(lot, qty)]."""
+        for lot, qty in lot_quantities:
+            cls._put_in_stock(product, qty, lot)
+        total = sum(qty for _lot, qty in lot_quantities)
+        order = cls.env["sale.order"].create(
+            {
+                "partner_id": partner.id,
+                "order_line": [
+                    Command.create({"product_id": product.id, "product_uom_qty": total})
+                ],
+            }
+        )
+        order.action_confirm()
+        move = order.picking_ids.move_ids
+        move.move_line_ids.unlink()
+        move.move_line_ids = [
+            Command.create(
+                {
+                    "product_id": product.id,
+                    "lot_id": lot.id,
+                    "quantity": qty,
+                    "location_id": cls.stock_loc.id,
+                    "location_dest_id": cls.customer_loc.id,
+                }
+            )
+            for lot, qty in lot_quantities
+        ]
+        move.picked = True
+        order.picking_ids._action_done()
+        return order
+
     def _create_rma(self, order, user=None, criteria=True, **header):
         """RMA from the sale order button, with the conditions ticked."""
         env_order = order.with_user(user) if user else order

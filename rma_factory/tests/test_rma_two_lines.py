@@ -27,36 +27,8 @@ class TestRmaTwoLinesOneProduct(RmaCommon):
         cls.user_stock.groups_id += cls.env.ref("stock.group_production_lot")
 
     def _deliver_two_lots(self):
-        """One sale line of 20 moulds delivered as L1 10 + L2 10 (one move,
-        two move lines)."""
-        self._put_in_stock(self.mould, 10, self.lot1)
-        self._put_in_stock(self.mould, 10, self.lot2)
-        order = self.env["sale.order"].create(
-            {
-                "partner_id": self.customer_c.id,
-                "order_line": [
-                    Command.create({"product_id": self.mould.id, "product_uom_qty": 20})
-                ],
-            }
-        )
-        order.action_confirm()
-        move = order.picking_ids.move_ids
-        move.move_line_ids.unlink()
-        move.move_line_ids = [
-            Command.create(
-                {
-                    "product_id": self.mould.id,
-                    "lot_id": lot.id,
-                    "quantity": 10,
-                    "location_id": self.stock_loc.id,
-                    "location_dest_id": self.customer_loc.id,
-                }
-            )
-            for lot in (self.lot1, self.lot2)
-        ]
-        move.picked = True
-        order.picking_ids._action_done()
-        return order
+        """One sale line of 20 moulds delivered as L1 10 + L2 10."""
+        return self._deliver_lots(self.customer_c, self.mould, [(self.lot1, 10), (self.lot2, 10)])
 
     def _deliver_two_sale_lines(self):
         """Two sale lines of 5 connectors each (no lots)."""

@@ -1,4 +1,3 @@
-from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -57,33 +56,7 @@ class TestQualityRegressions(QualityCommon):
     def test_two_lots_two_lines_two_inspections(self):
         """Item 2 with quality: one delivery of L1 10 + L2 10 gives two RMA
         lines, two receipt moves and one inspection per line and lot."""
-        self._put_in_stock(self.mould, 10, self.lot1)
-        self._put_in_stock(self.mould, 10, self.lot2)
-        order = self.env["sale.order"].create(
-            {
-                "partner_id": self.dealer_b.id,
-                "order_line": [
-                    Command.create({"product_id": self.mould.id, "product_uom_qty": 20})
-                ],
-            }
-        )
-        order.action_confirm()
-        move = order.picking_ids.move_ids
-        move.move_line_ids.unlink()
-        move.move_line_ids = [
-            Command.create(
-                {
-                    "product_id": self.mould.id,
-                    "lot_id": lot.id,
-                    "quantity": 10,
-                    "location_id": self.stock_loc.id,
-                    "location_dest_id": self.customer_loc.id,
-                }
-            )
-            for lot in (self.lot1, self.lot2)
-        ]
-        move.picked = True
-        order.picking_ids._action_done()
+        order = self._deliver_lots(self.dealer_b, self.mould, [(self.lot1, 10), (self.lot2, 10)])
         rma = self._create_rma(order)
         l1 = rma.line_ids.filtered(lambda line: line.lot_id == self.lot1)
         l2 = rma.line_ids - l1
