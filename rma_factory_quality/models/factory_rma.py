@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+QUALITY_INSPECTOR = "rma_factory_quality.group_quality_inspector"
+
 
 class FactoryRma(models.Model):
     """Quality side of the RMA: its inspections and 8D reports, the
@@ -60,6 +62,24 @@ class FactoryRma(models.Model):
         return self.inspection_ids.filtered(
             lambda i: i.state in ("draft", "in_progress", "waiting")
         )
+
+    def _workflow_fields(self):
+        """Computed from the inspections, never written."""
+        return super()._workflow_fields() | {"severity", "inspection_deadline"}
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_quality_records(self):
+        """Inspections and 8D reports are kept (and so is their RMA)."""
+        rmas = self.sudo().with_context(active_test=False)
+        for rma in rmas:
+            if rma.inspection_ids or rma.eightd_ids:
+                raise UserError(
+                    _(
+                        "%s has quality inspections or 8D reports and cannot be deleted: "
+                        "cancel it instead.",
+                        rma.name,
+                    )
+                )
 
     # ------------------------------------------------------------------
     # Judgement guards
@@ -198,6 +218,7 @@ class FactoryRma(models.Model):
         """An 8D on request (the customer asks for an improvement report
         before the inspection is done)."""
         self.ensure_one()
+        self._check_group(QUALITY_INSPECTOR, _("create 8D reports"))
         if self.eightd_ids.filtered(lambda r: r.state != "cancelled"):
             return self.action_view_8d()
         inspection = self.inspection_ids.filtered(lambda i: i.state != "cancelled")[:1]
@@ -208,5 +229,5 @@ class FactoryRma(models.Model):
         )
         report = self.env["factory.rma.8d"].create(vals)
         if inspection:
-            inspection.with_context(rma_inspection_closing=True).eightd_id = report
+            inspection._write_workflow({"eightd_id": report.id})
         return self.action_view_8d()

@@ -1,6 +1,6 @@
 from markupsafe import Markup
 
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare
 
@@ -14,6 +14,18 @@ class FactoryRmaLine(models.Model):
     inspection_ids = fields.One2many("factory.rma.inspection", "line_id", "Inspections")
     # As superuser, like the RMA's counts: readers of the line without quality rights.
     inspection_count = fields.Integer(compute="_compute_inspection_count", compute_sudo=True)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_inspected(self):
+        """Inspections are kept (and so is their line)."""
+        inspected = self.sudo().with_context(active_test=False).filtered("inspection_ids")
+        if inspected:
+            raise UserError(
+                _(
+                    "%s has quality inspections and cannot be removed.",
+                    inspected[0].display_name,
+                )
+            )
 
     def _compute_inspection_count(self):
         for line in self:
