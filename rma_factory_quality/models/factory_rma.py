@@ -17,23 +17,36 @@ class FactoryRma(models.Model):
         help="The customer asks for an improvement (8D) report: an 8D is created whatever the "
         "severity.",
     )
-    inspection_ids = fields.One2many("factory.rma.inspection", "rma_id", "Inspections")
-    eightd_ids = fields.One2many("factory.rma.8d", "rma_id", "8D Reports")
+    # Quality data are internal: portal users (the customer) never read
+    # them, over RPC either (8D-05, 8D-07).
+    inspection_ids = fields.One2many(
+        "factory.rma.inspection", "rma_id", "Inspections", groups="base.group_user"
+    )
+    eightd_ids = fields.One2many("factory.rma.8d", "rma_id", "8D Reports", groups="base.group_user")
     # Counts as superuser: stock users and accountants read the RMA form
     # without reading inspections or 8D reports.
-    inspection_count = fields.Integer(compute="_compute_quality_counts", compute_sudo=True)
-    open_inspection_count = fields.Integer(compute="_compute_quality_counts", compute_sudo=True)
+    inspection_count = fields.Integer(
+        compute="_compute_quality_counts", compute_sudo=True, groups="base.group_user"
+    )
+    open_inspection_count = fields.Integer(
+        compute="_compute_quality_counts", compute_sudo=True, groups="base.group_user"
+    )
     eightd_count = fields.Integer(
-        "8D Report Count", compute="_compute_quality_counts", compute_sudo=True
+        "8D Report Count",
+        compute="_compute_quality_counts",
+        compute_sudo=True,
+        groups="base.group_user",
     )
     severity = fields.Selection(
         [("minor", "Minor (轻微)"), ("major", "Major (严重)")],
         compute="_compute_severity",
         store=True,
+        groups="base.group_user",
     )
     inspection_deadline = fields.Datetime(
         compute="_compute_inspection_deadline",
         store=True,
+        groups="base.group_user",
         help="Earliest deadline of the open inspections.",
     )
 

@@ -1,7 +1,12 @@
 from datetime import timedelta
 
+from lxml import etree
+from lxml import html as lxml_html
+from markupsafe import Markup
+
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import is_html_empty
 
 QUALITY_MANAGER = "rma_factory_quality.group_quality_manager"
 QUALITY_INSPECTOR = "rma_factory_quality.group_quality_inspector"
@@ -363,11 +368,55 @@ class FactoryRma8d(models.Model):
     # ------------------------------------------------------------------
     # Confidentiality (8D-07)
     # ------------------------------------------------------------------
+    def _confidential_extra_partners(self):
+        """Besides the RMA's: the vendors of the report's product, the
+        supplier judged responsible by its inspection and the team's
+        contacts at suppliers that are not whitelisted."""
+        self.ensure_one()
+        report = self.sudo()
+        extra = report.product_id.seller_ids.partner_id
+        if report.inspection_id.responsibility == "supplier":
+            extra |= report.inspection_id.responsible_partner_id
+        extra |= report.team_partner_ids.filtered(
+            lambda p: (
+                p.commercial_partner_id.supplier_rank > 0
+                and not p.commercial_partner_id.rma_disclose_in_reports
+            )
+        )
+        return extra
+
     def _customer_safe(self, text):
         """``text`` without the names of confidential suppliers (those of
-        the RMA, of its products and of the inspection's judgement)."""
+        the RMA, of its products, of the inspection's judgement and the
+        team's supplier contacts)."""
         self.ensure_one()
-        extra = self.product_id.seller_ids.partner_id
-        if self.inspection_id.responsibility == "supplier":
-            extra |= self.inspection_id.responsible_partner_id
-        return self.rma_id._customer_safe_text(text, extra_partners=extra)
+        return self.rma_id._customer_safe_text(
+            text, extra_partners=self._confidential_extra_partners()
+        )
+
+    def _customer_safe_html(self, html):
+        """An Html field for the customer: printed as HTML, with the
+        supplier-name filter applied to its text and attribute values
+        (never to the markup itself)."""
+        self.ensure_one()
+        if is_html_empty(html):
+            return Markup("")
+        root = lxml_html.fragment_fromstring(str(html), create_parent="div")
+        for node in root.iter():
+            if isinstance(node.tag, str):
+                node.text = self._customer_safe(node.text)
+                for name, value in node.attrib.items():
+                    node.attrib[name] = self._customer_safe(value)
+            node.tail = self._customer_safe(node.tail)
+        # the field is sanitized on write; the filter only replaced text
+        return Markup(etree.tostring(root, encoding="unicode", method="html"))
+
+    def _customer_safe_team(self):
+        """D1 team for the customer: leader, internal members and contacts,
+        through the supplier-name filter (a supplier's contact is not
+        named)."""
+        self.ensure_one()
+        report = self.sudo()
+        names = (report.leader_id | report.team_user_ids).mapped("name")
+        names += report.team_partner_ids.mapped("name")
+        return self._customer_safe(", ".join(name for name in names if name))

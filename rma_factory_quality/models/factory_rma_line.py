@@ -11,9 +11,14 @@ class FactoryRmaLine(models.Model):
 
     _inherit = "factory.rma.line"
 
-    inspection_ids = fields.One2many("factory.rma.inspection", "line_id", "Inspections")
+    # internal, like the RMA's quality fields
+    inspection_ids = fields.One2many(
+        "factory.rma.inspection", "line_id", "Inspections", groups="base.group_user"
+    )
     # As superuser, like the RMA's counts: readers of the line without quality rights.
-    inspection_count = fields.Integer(compute="_compute_inspection_count", compute_sudo=True)
+    inspection_count = fields.Integer(
+        compute="_compute_inspection_count", compute_sudo=True, groups="base.group_user"
+    )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_inspected(self):

@@ -502,3 +502,71 @@ class TestQualityIntegrity(QualityCommon):
         unused = self.env["factory.rma.reason"].create({"name": "Never used"})
         unused.with_user(self.user_mgr).unlink()
         self.assertFalse(unused.exists())
+
+    # ------------------------------------------------------------------
+    # Confidentiality
+    # ------------------------------------------------------------------
+    def test_portal_user_reads_no_quality_data(self):
+        portal = new_test_user(self.env, login="rma_q_portal2", groups="base.group_portal")
+        portal.partner_id.parent_id = self.dealer_b
+        rma = self.rma.with_user(portal)
+        self.assertEqual(rma.read(["name"])[0]["name"], self.rma.name)
+        for field in (
+            "severity",
+            "inspection_deadline",
+            "inspection_ids",
+            "inspection_count",
+            "open_inspection_count",
+            "eightd_ids",
+            "eightd_count",
+        ):
+            with self.subTest(field=field):
+                with self.assertRaises(AccessError):
+                    rma.read([field])
+        for field in ("inspection_ids", "inspection_count"):
+            with self.subTest(field=field):
+                with self.assertRaises(AccessError):
+                    rma.line_ids.read([field])
+        with self.assertRaises(AccessError):
+            rma.search([("severity", "=", "major")])
+        for model in (
+            "factory.rma.inspection",
+            "factory.rma.inspection.defect",
+            "factory.rma.8d",
+            "factory.rma.8d.action",
+            "factory.rma.8d.cause",
+            "factory.rma.review",
+        ):
+            with self.subTest(model=model):
+                with self.assertRaises(AccessError):
+                    self.env[model].with_user(portal).search([])
+
+    def test_8d_pdf_filters_names_and_prints_html(self):
+        self.supplier.name = "SecretSteel Ltd"
+        contact = self.env["res.partner"].create(
+            {"name": "Hans Geheim", "parent_id": self.supplier.id}
+        )
+        buyer = self.env["res.partner"].create(
+            {"name": "Dora Buyer", "parent_id": self.dealer_b.id}
+        )
+        self.mould.seller_ids = [Command.create({"partner_id": self.supplier.id})]
+        report = self._approved_8d()
+        report.with_user(self.user_qm).action_draft()
+        report.with_user(self.user_qi).write(
+            {
+                "team_partner_ids": [Command.set((contact | buyer).ids)],
+                "implementation_note": "<p>Sorted with <b>SecretSteel Ltd</b> on site</p>",
+                "verification_note": "<p>Checked <i>100 %</i></p>",
+            }
+        )
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("rma_factory_quality.action_report_rma_8d", report.ids)[0]
+            .decode()
+        )
+        self.assertNotIn("SecretSteel", html)
+        self.assertNotIn("Hans Geheim", html, "a supplier's contact is not named")
+        self.assertIn("Dora Buyer", html, "the customer's people are named")
+        self.assertIn("<b>[supplier]</b>", html, "HTML prints as HTML, filtered")
+        self.assertIn("<i>100 %</i>", html)
+        self.assertNotIn("&lt;p&gt;", html)
