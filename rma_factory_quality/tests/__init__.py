@@ -6,3 +6,4 @@ from . import test_quality_performance
 from . import test_quality_regressions
 from . import test_quality_roles
 from . import test_quality_integrity
+from . import test_quality_concurrency
