@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 
 class FactoryRmaApproval(models.Model):
@@ -26,3 +27,10 @@ class FactoryRmaApproval(models.Model):
     user_id = fields.Many2one("res.users", required=True, default=lambda self: self.env.user)
     date = fields.Datetime(required=True, default=fields.Datetime.now)
     comment = fields.Text()
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        """The trail is evidence: no one removes a step (it goes only with a
+        draft or cancelled RMA that is deleted)."""
+        if self:
+            raise UserError(_("The approval trail of an RMA cannot be deleted."))

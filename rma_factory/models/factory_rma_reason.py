@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 from .factory_rma_outcome import OUTCOMES
 
@@ -32,3 +33,20 @@ class FactoryRmaReason(models.Model):
     def _allows_outcome(self, outcome):
         self.ensure_one()
         return not self.allowed_outcome_ids or outcome in self.allowed_outcome_ids.mapped("code")
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_in_use(self):
+        used = (
+            self.env["factory.rma.line"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("reason_id", "in", self.ids)], limit=1)
+        )
+        if used:
+            raise UserError(
+                _(
+                    "The reason “%(reason)s” is used by %(rma)s: archive it instead.",
+                    reason=used.reason_id.name,
+                    rma=used.rma_id.name,
+                )
+            )

@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+QUALITY_INSPECTOR = "rma_factory_quality.group_quality_inspector"
+
 
 class FactoryRma(models.Model):
     """Quality side of the RMA: its inspections and 8D reports, the
@@ -15,23 +17,36 @@ class FactoryRma(models.Model):
         help="The customer asks for an improvement (8D) report: an 8D is created whatever the "
         "severity.",
     )
-    inspection_ids = fields.One2many("factory.rma.inspection", "rma_id", "Inspections")
-    eightd_ids = fields.One2many("factory.rma.8d", "rma_id", "8D Reports")
+    # Quality data are internal: portal users (the customer) never read
+    # them, over RPC either (8D-05, 8D-07).
+    inspection_ids = fields.One2many(
+        "factory.rma.inspection", "rma_id", "Inspections", groups="base.group_user"
+    )
+    eightd_ids = fields.One2many("factory.rma.8d", "rma_id", "8D Reports", groups="base.group_user")
     # Counts as superuser: stock users and accountants read the RMA form
     # without reading inspections or 8D reports.
-    inspection_count = fields.Integer(compute="_compute_quality_counts", compute_sudo=True)
-    open_inspection_count = fields.Integer(compute="_compute_quality_counts", compute_sudo=True)
+    inspection_count = fields.Integer(
+        compute="_compute_quality_counts", compute_sudo=True, groups="base.group_user"
+    )
+    open_inspection_count = fields.Integer(
+        compute="_compute_quality_counts", compute_sudo=True, groups="base.group_user"
+    )
     eightd_count = fields.Integer(
-        "8D Report Count", compute="_compute_quality_counts", compute_sudo=True
+        "8D Report Count",
+        compute="_compute_quality_counts",
+        compute_sudo=True,
+        groups="base.group_user",
     )
     severity = fields.Selection(
         [("minor", "Minor (轻微)"), ("major", "Major (严重)")],
         compute="_compute_severity",
         store=True,
+        groups="base.group_user",
     )
     inspection_deadline = fields.Datetime(
         compute="_compute_inspection_deadline",
         store=True,
+        groups="base.group_user",
         help="Earliest deadline of the open inspections.",
     )
 
@@ -60,6 +75,24 @@ class FactoryRma(models.Model):
         return self.inspection_ids.filtered(
             lambda i: i.state in ("draft", "in_progress", "waiting")
         )
+
+    def _workflow_fields(self):
+        """Computed from the inspections, never written."""
+        return super()._workflow_fields() | {"severity", "inspection_deadline"}
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_quality_records(self):
+        """Inspections and 8D reports are kept (and so is their RMA)."""
+        rmas = self.sudo().with_context(active_test=False)
+        for rma in rmas:
+            if rma.inspection_ids or rma.eightd_ids:
+                raise UserError(
+                    _(
+                        "%s has quality inspections or 8D reports and cannot be deleted: "
+                        "cancel it instead.",
+                        rma.name,
+                    )
+                )
 
     # ------------------------------------------------------------------
     # Judgement guards
@@ -197,6 +230,7 @@ class FactoryRma(models.Model):
         """An 8D on request (the customer asks for an improvement report
         before the inspection is done)."""
         self.ensure_one()
+        self._check_group(QUALITY_INSPECTOR, _("create 8D reports"))
         if self.eightd_ids.filtered(lambda r: r.state != "cancelled"):
             return self.action_view_8d()
         inspection = self.inspection_ids.filtered(lambda i: i.state != "cancelled")[:1]
@@ -207,5 +241,5 @@ class FactoryRma(models.Model):
         )
         report = self.env["factory.rma.8d"].create(vals)
         if inspection:
-            inspection.with_context(rma_inspection_closing=True).eightd_id = report
+            inspection._write_workflow({"eightd_id": report.id})
         return self.action_view_8d()

@@ -1,7 +1,12 @@
 from datetime import timedelta
 
+from lxml import etree
+from lxml import html as lxml_html
+from markupsafe import Markup
+
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import is_html_empty
 
 QUALITY_MANAGER = "rma_factory_quality.group_quality_manager"
 QUALITY_INSPECTOR = "rma_factory_quality.group_quality_inspector"
@@ -62,6 +67,9 @@ class FactoryRma8d(models.Model):
     severity = fields.Selection(related="inspection_id.severity", store=True)
     date_open = fields.Date(default=fields.Date.context_today, required=True)
     date_closed = fields.Date(readonly=True, copy=False)
+    approved_by_id = fields.Many2one("res.users", "Approved by", readonly=True, copy=False)
+    date_approved = fields.Datetime("Approved on", readonly=True, copy=False)
+    date_sent = fields.Datetime("Sent on", readonly=True, copy=False)
 
     # D1 Team
     leader_id = fields.Many2one("res.users", "Team Leader", domain=[("share", "=", False)])
@@ -114,6 +122,7 @@ class FactoryRma8d(models.Model):
     customer_reply = fields.Selection(
         [("pending", "Waiting"), ("accepted", "Accepted"), ("rejected", "Not accepted")],
         default="pending",
+        readonly=True,
         tracking=True,
         copy=False,
     )
@@ -177,8 +186,27 @@ class FactoryRma8d(models.Model):
         ]
 
     # ------------------------------------------------------------------
-    # Guards
+    # Controls
     # ------------------------------------------------------------------
+    def _workflow_fields(self):
+        """State, approval, sending, the customer's reply and the closing
+        change only through the buttons (and the mail composer sending the
+        report with its template)."""
+        return super()._workflow_fields() | {
+            "state",
+            "approved_by_id",
+            "date_approved",
+            "date_sent",
+            "customer_reply",
+            "customer_reply_date",
+            "date_closed",
+        }
+
+    def _closed_states(self):
+        """A closed or cancelled report is fixed (a cancelled one is
+        reopened with Reopen)."""
+        return ("closed", "cancelled")
+
     def _check_content_complete(self):
         """Root cause verified, corrective and preventive actions done
         (8D-09: measures must be effective before closing)."""
@@ -199,37 +227,55 @@ class FactoryRma8d(models.Model):
     # ------------------------------------------------------------------
     def action_start(self):
         self._check_group(QUALITY_INSPECTOR, _("work on 8D reports"))
+        self._lock_for_update()
         self._check_state(("draft",), _("Starting"))
-        self.write({"state": "in_progress"})
+        self._write_workflow({"state": "in_progress"})
         return True
 
     def action_submit_review(self):
         self._check_group(QUALITY_INSPECTOR, _("work on 8D reports"))
+        self._lock_for_update()
         self._check_state(("in_progress",), _("Submitting for review"))
         for report in self:
             if not report.cause_ids or not report.corrective_action_ids:
                 raise UserError(
                     _("%s: describe the root causes and the corrective actions first.", report.name)
                 )
-        self.write({"state": "review"})
+        self._write_workflow({"state": "review"})
         return True
 
     def action_approve(self):
         """The Quality Manager approves the report before it goes to the
         customer (8D-06)."""
         self._check_group(QUALITY_MANAGER, _("approve 8D reports"))
+        self._lock_for_update()
         self._check_state(("review",), _("Approving"))
         for report in self:
             if not report.root_cause_verified:
                 raise UserError(_("%s: verify at least one root cause first.", report.name))
-        self.write({"state": "approved"})
+        self._write_workflow(
+            {
+                "state": "approved",
+                "approved_by_id": self.env.uid,
+                "date_approved": fields.Datetime.now(),
+            }
+        )
         return True
 
-    def action_send(self):
-        """Open the mail composer with the complaint reply PDF."""
-        self.ensure_one()
-        self._check_group(QUALITY_INSPECTOR, _("send 8D reports"))
+    def _check_can_send(self):
+        """Only an approved report goes to the customer, sent by a Quality
+        Manager (8D-06, APPR-15: the customer gets it once the quality
+        manager reviewed it; the seeds' CQE who e-mails it holds that
+        group). A report already sent may be sent again."""
+        self._check_group(QUALITY_MANAGER, _("send 8D reports"))
         self._check_state(("approved", "sent"), _("Sending"))
+
+    def action_send(self):
+        """Open the mail composer with the complaint reply PDF; sending it
+        with this template marks the report as sent
+        (``_rma_template_sent``)."""
+        self.ensure_one()
+        self._check_can_send()
         template = self.env.ref("rma_factory_quality.mail_template_rma_8d")
         return {
             "type": "ir.actions.act_window",
@@ -241,28 +287,31 @@ class FactoryRma8d(models.Model):
                 "default_res_ids": self.ids,
                 "default_template_id": template.id,
                 "default_composition_mode": "comment",
-                "mark_8d_as_sent": True,
                 "force_email": True,
             },
         }
 
-    def _mark_sent(self):
-        self.filtered(lambda r: r.state == "approved").write(
-            {"state": "sent", "customer_reply": "pending"}
-        )
+    def _rma_template_sent(self, template):
+        """Called by the mail composer: the report sent with its own
+        template is sent to the customer. Refused (and so not sent: the
+        transaction rolls back) when the caller may not send it."""
+        if template != self.env.ref("rma_factory_quality.mail_template_rma_8d"):
+            return super()._rma_template_sent(template)
+        self._lock_for_update()
+        self._check_can_send()
+        self._mark_sent()
+        return True
 
-    @api.returns("mail.message", lambda value: value.id)
-    def message_post(self, **kwargs):
-        """Posting from the composer opened by ``action_send`` marks the
-        report as sent."""
-        if self.env.context.get("mark_8d_as_sent"):
-            self._mark_sent()
-        return super().message_post(**kwargs)
+    def _mark_sent(self):
+        self.filtered(lambda r: r.state == "approved")._write_workflow(
+            {"state": "sent", "customer_reply": "pending", "date_sent": fields.Datetime.now()}
+        )
 
     def action_customer_accepted(self):
         self._check_group(QUALITY_INSPECTOR, _("record the customer's reply"))
+        self._lock_for_update()
         self._check_state(("sent",), _("Recording the customer's reply"))
-        self.write(
+        self._write_workflow(
             {"customer_reply": "accepted", "customer_reply_date": fields.Date.context_today(self)}
         )
         return True
@@ -271,12 +320,15 @@ class FactoryRma8d(models.Model):
         """The customer does not accept the measures: the report goes back to
         work and is issued again (8D-09, 8D-10)."""
         self._check_group(QUALITY_INSPECTOR, _("record the customer's reply"))
+        self._lock_for_update()
         self._check_state(("sent",), _("Recording the customer's reply"))
-        self.write(
+        self._write_workflow(
             {
                 "customer_reply": "rejected",
                 "customer_reply_date": fields.Date.context_today(self),
                 "state": "in_progress",
+                "approved_by_id": False,
+                "date_approved": False,
             }
         )
         self.message_post(body=_("The customer did not accept the measures: reopened."))
@@ -284,31 +336,87 @@ class FactoryRma8d(models.Model):
 
     def action_close(self):
         self._check_group(QUALITY_MANAGER, _("close 8D reports"))
+        self._lock_for_update()
         self._check_state(("approved", "sent"), _("Closing"))
         self._check_content_complete()
-        self.write({"state": "closed", "date_closed": fields.Date.context_today(self)})
+        self._write_workflow({"state": "closed", "date_closed": fields.Date.context_today(self)})
         return True
 
     def action_cancel(self):
         self._check_group(QUALITY_MANAGER, _("cancel 8D reports"))
+        self._lock_for_update()
         self._check_state(("draft", "in_progress", "review", "approved"), _("Cancelling"))
-        self.write({"state": "cancelled"})
+        self._write_workflow({"state": "cancelled"})
         return True
 
     def action_draft(self):
+        """Reopen: a report in review, approved or cancelled goes back to
+        work (and leaves the archive); its approval is withdrawn."""
         self._check_group(QUALITY_MANAGER, _("reopen 8D reports"))
+        self._lock_for_update()
         self._check_state(("cancelled", "review", "approved"), _("Reopening"))
-        self.write({"state": "in_progress"})
+        self._write_workflow(
+            {
+                "state": "in_progress",
+                "active": True,
+                "approved_by_id": False,
+                "date_approved": False,
+            }
+        )
         return True
 
     # ------------------------------------------------------------------
     # Confidentiality (8D-07)
     # ------------------------------------------------------------------
+    def _confidential_extra_partners(self):
+        """Besides the RMA's: the vendors of the report's product, the
+        supplier judged responsible by its inspection and the team's
+        contacts at suppliers that are not whitelisted."""
+        self.ensure_one()
+        report = self.sudo()
+        extra = report.product_id.seller_ids.partner_id
+        if report.inspection_id.responsibility == "supplier":
+            extra |= report.inspection_id.responsible_partner_id
+        extra |= report.team_partner_ids.filtered(
+            lambda p: (
+                p.commercial_partner_id.supplier_rank > 0
+                and not p.commercial_partner_id.rma_disclose_in_reports
+            )
+        )
+        return extra
+
     def _customer_safe(self, text):
         """``text`` without the names of confidential suppliers (those of
-        the RMA, of its products and of the inspection's judgement)."""
+        the RMA, of its products, of the inspection's judgement and the
+        team's supplier contacts)."""
         self.ensure_one()
-        extra = self.product_id.seller_ids.partner_id
-        if self.inspection_id.responsibility == "supplier":
-            extra |= self.inspection_id.responsible_partner_id
-        return self.rma_id._customer_safe_text(text, extra_partners=extra)
+        return self.rma_id._customer_safe_text(
+            text, extra_partners=self._confidential_extra_partners()
+        )
+
+    def _customer_safe_html(self, html):
+        """An Html field for the customer: printed as HTML, with the
+        supplier-name filter applied to its text and attribute values
+        (never to the markup itself)."""
+        self.ensure_one()
+        if is_html_empty(html):
+            return Markup("")
+        root = lxml_html.fragment_fromstring(str(html), create_parent="div")
+        for node in root.iter():
+            if isinstance(node.tag, str):
+                node.text = self._customer_safe(node.text)
+                for name, value in node.attrib.items():
+                    node.attrib[name] = self._customer_safe(value)
+            node.tail = self._customer_safe(node.tail)
+        # the field is sanitized on write; the filter only replaced text
+        return Markup(etree.tostring(root, encoding="unicode", method="html"))
+
+    def _customer_safe_team(self):
+        """D1 team for the customer: leader, internal members and contacts,
+        through the supplier-name filter (a supplier's contact is not
+        named)."""
+        self.ensure_one()
+        report = self.sudo()
+        names = (report.leader_id | report.team_user_ids).mapped("name")
+        names += report.team_partner_ids.mapped("name")
+        return self._customer_safe(", ".join(name for name in names if name))

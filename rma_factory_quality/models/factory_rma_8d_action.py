@@ -7,6 +7,8 @@ class FactoryRma8dAction(models.Model):
 
     _name = "factory.rma.8d.action"
     _description = "RMA 8D Action"
+    _inherit = ["factory.rma.quality.row"]
+    _document_field = "eightd_id"
     _order = "eightd_id, kind, sequence, id"
 
     eightd_id = fields.Many2one("factory.rma.8d", required=True, ondelete="cascade", index=True)

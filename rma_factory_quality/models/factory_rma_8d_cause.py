@@ -7,6 +7,8 @@ class FactoryRma8dCause(models.Model):
 
     _name = "factory.rma.8d.cause"
     _description = "RMA 8D Root Cause"
+    _inherit = ["factory.rma.quality.row"]
+    _document_field = "eightd_id"
     _order = "eightd_id, sequence, id"
 
     eightd_id = fields.Many2one("factory.rma.8d", required=True, ondelete="cascade", index=True)

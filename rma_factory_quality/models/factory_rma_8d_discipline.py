@@ -9,6 +9,8 @@ class FactoryRma8dDiscipline(models.Model):
 
     _name = "factory.rma.8d.discipline"
     _description = "RMA 8D Discipline"
+    _inherit = ["factory.rma.quality.row"]
+    _document_field = "eightd_id"
     _order = "eightd_id, code"
 
     eightd_id = fields.Many2one("factory.rma.8d", required=True, ondelete="cascade", index=True)

@@ -2,7 +2,7 @@ import math
 from datetime import timedelta
 
 from odoo import Command, _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare, float_is_zero
 
 from odoo.addons.rma_factory.models.factory_rma_outcome import (
@@ -15,6 +15,10 @@ from odoo.addons.rma_factory.models.factory_rma_outcome import (
 )
 
 from .factory_rma_defect import SEVERITIES
+
+#: the seeds sample at least 10 % of the returned goods (004 §e 6); a
+#: policy may ask for more, never less.
+MIN_SAMPLE_PERCENT = 10.0
 
 #: goods whose good part comes out of a 100 % sort go back to the
 #: customer unless the inspector decides otherwise (AS-13).
@@ -57,7 +61,7 @@ class FactoryRmaInspection(models.Model):
         group_expand=True,
     )
     line_id = fields.Many2one(
-        "factory.rma.line", "RMA Line", required=True, ondelete="cascade", index=True
+        "factory.rma.line", "RMA Line", required=True, ondelete="restrict", index=True
     )
     rma_id = fields.Many2one(related="line_id.rma_id", store=True, index=True)
     company_id = fields.Many2one(related="line_id.company_id", store=True, index=True)
@@ -90,7 +94,9 @@ class FactoryRmaInspection(models.Model):
     qty_received = fields.Float(
         compute="_compute_qty_received", digits="Product Unit of Measure", store=True
     )
-    sample_percent = fields.Float("Minimum Sample (%)", default=10.0, readonly=True)
+    sample_percent = fields.Float(
+        "Minimum Sample (%)", default=MIN_SAMPLE_PERCENT, readonly=True, copy=False
+    )
     sample_size_min = fields.Float(
         compute="_compute_sample_size_min", digits="Product Unit of Measure"
     )
@@ -398,6 +404,26 @@ class FactoryRmaInspection(models.Model):
     # ------------------------------------------------------------------
     # Constraints (sampling arithmetic)
     # ------------------------------------------------------------------
+    @api.constrains("sample_percent")
+    def _check_sample_percent(self):
+        """The sample is never below the policy's minimum, nor below the
+        seeds' 10 % (INSP-05)."""
+        for inspection in self:
+            minimum = max(
+                MIN_SAMPLE_PERCENT, inspection.line_id.rma_id.policy_id.sample_percent or 0.0
+            )
+            if (
+                float_compare(inspection.sample_percent, minimum, precision_digits=2) < 0
+                or float_compare(inspection.sample_percent, 100.0, precision_digits=2) > 0
+            ):
+                raise ValidationError(
+                    _(
+                        "%(name)s: the minimum sample must be between %(min)s %% and 100 %%.",
+                        name=inspection.name,
+                        min=minimum,
+                    )
+                )
+
     @api.constrains("sample_size", "qty_inspected", "qty_good", "qty_defective", "qty_unrepairable")
     def _check_counts(self):
         for inspection in self:
@@ -452,10 +478,16 @@ class FactoryRmaInspection(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        if not self.env.su:
+            raise AccessError(
+                _("Inspections are created when the goods are received in RMA/Input.")
+            )
         for vals in vals_list:
             line = self.env["factory.rma.line"].browse(vals.get("line_id"))
-            if "sample_percent" not in vals and line.rma_id.policy_id:
-                vals["sample_percent"] = line.rma_id.policy_id.sample_percent or 10.0
+            if "sample_percent" not in vals:
+                vals["sample_percent"] = max(
+                    MIN_SAMPLE_PERCENT, line.rma_id.policy_id.sample_percent or 0.0
+                )
             if vals.get("name", "/") == "/":
                 vals["name"] = (
                     self.env["ir.sequence"]
@@ -465,15 +497,34 @@ class FactoryRmaInspection(models.Model):
                 )
         return super().create(vals_list)
 
-    def write(self, vals):
-        protected = set(vals) - {"message_main_attachment_id", "activity_ids"}
-        if protected and not self.env.context.get("rma_inspection_closing"):
-            closed = self.filtered(lambda i: i.state in ("done", "cancelled"))
-            if closed and protected & self._locked_fields():
-                raise UserError(_("Inspection %s is closed and cannot be changed.", closed[0].name))
-        return super().write(vals)
+    # ------------------------------------------------------------------
+    # Controls
+    # ------------------------------------------------------------------
+    def _workflow_fields(self):
+        """The state, its dates, the goods inspected, the sampling rule, the
+        raised severity and the 8D link change only through the buttons;
+        the results computed from the inspection's data are never written."""
+        return super()._workflow_fields() | {
+            "state",
+            "line_id",
+            "lot_id",
+            "date_received",
+            "date_done",
+            "sample_percent",
+            "severity_manual",
+            "severity_reason",
+            "eightd_id",
+            "qty_received",
+            "deadline",
+            "severity_computed",
+            "severity_unclassified",
+            "severity",
+            "requires_8d",
+        }
 
-    def _locked_fields(self):
+    def _decision_fields(self):
+        """What the closing applies to the RMA line: fixed from the closing
+        (also while the customer's agreement is awaited)."""
         return {
             "sample_size",
             "qty_inspected",
@@ -483,6 +534,8 @@ class FactoryRmaInspection(models.Model):
             "verdict",
             "responsibility",
             "responsible_partner_id",
+            "responsible_unit",
+            "responsible_user_id",
             "outcome",
             "destination",
             "good_outcome",
@@ -491,9 +544,18 @@ class FactoryRmaInspection(models.Model):
             "defect_ids",
         }
 
-    # ------------------------------------------------------------------
-    # Helpers
-    # ------------------------------------------------------------------
+    def _closed_states(self):
+        """Done or cancelled, the whole inspection is fixed (a cancelled one
+        is reopened with Reopen)."""
+        return ("done", "cancelled")
+
+    def _locked_fields(self, state):
+        """Awaiting the customer's agreement, the decision is fixed (Reopen
+        brings the inspection back to work)."""
+        if state == "waiting":
+            return self._decision_fields()
+        return super()._locked_fields(state)
+
     # ------------------------------------------------------------------
     # Buttons
     # ------------------------------------------------------------------
@@ -502,7 +564,7 @@ class FactoryRmaInspection(models.Model):
         self._lock_for_update()
         self._check_state(("draft",), _("Starting the inspection"))
         for inspection in self:
-            inspection.write(
+            inspection._write_workflow(
                 {"state": "in_progress", "inspector_id": inspection.inspector_id.id or self.env.uid}
             )
         return True
@@ -566,20 +628,24 @@ class FactoryRmaInspection(models.Model):
         """Close the inspection. When the classification differs from what
         the customer asked, or the repair is charged, the line waits for the
         customer's agreement (recorded by sales on the RMA line); otherwise
-        the disposition is applied at once."""
+        the disposition is applied at once.
+
+        Two inspectors closing the last two inspections of an RMA at the same
+        time: the RMAs are serialized before anything is decided, so the
+        later transaction is retried on fresh data and judges the RMA once."""
         self._lock_for_update()
+        self._serialize_on(self.rma_id)
         self._check_can_done()
         now = fields.Datetime.now()
-        ctx = dict(self.env.context, rma_inspection_closing=True)
-        for inspection in self.with_context(**ctx):
+        for inspection in self:
             vals = {"date_done": now, "inspector_id": inspection.inspector_id.id or self.env.uid}
             if inspection._needs_customer_agreement():
                 vals["state"] = "waiting"
-                inspection.write(vals)
+                inspection._write_workflow(vals)
                 inspection._schedule_agreement_activity()
             else:
                 vals["state"] = "done"
-                inspection.write(vals)
+                inspection._write_workflow(vals)
         self.filtered(lambda i: i.state == "done")._apply_disposition()
         self._after_verdict()
         return True
@@ -628,7 +694,8 @@ class FactoryRmaInspection(models.Model):
         waiting = self.filtered(lambda i: i.state == "waiting")
         if not waiting:
             return
-        waiting.with_context(rma_inspection_closing=True).write({"state": "done"})
+        self._serialize_on(waiting.rma_id)
+        waiting._write_workflow({"state": "done"})
         activity_type = self.env.ref(
             "rma_factory_quality.mail_activity_type_rma_customer_agreement"
         )
@@ -717,7 +784,7 @@ class FactoryRmaInspection(models.Model):
         )
         if not to_judge:
             return
-        to_judge.with_context(rma_judged_by_inspection=True).action_judge()
+        to_judge.action_judge()
         to_process = to_judge.filtered(lambda rma: rma._can_process_automatically())
         if to_process:
             to_process.action_process()
@@ -751,7 +818,7 @@ class FactoryRmaInspection(models.Model):
             report = existing or self.env["factory.rma.8d"].sudo().create(
                 inspection._prepare_8d_vals()
             )
-            inspection.with_context(rma_inspection_closing=True).sudo().eightd_id = report
+            inspection._write_workflow({"eightd_id": report.id})
 
     def _prepare_8d_vals(self):
         """The 8D report of a major complaint (or one the customer asked
@@ -785,18 +852,22 @@ class FactoryRmaInspection(models.Model):
 
     def action_cancel(self):
         self._check_group(QUALITY_MANAGER, _("cancel inspections"))
+        self._lock_for_update()
         self._check_state(("draft", "in_progress", "waiting"), _("Cancelling"))
-        self.with_context(rma_inspection_closing=True).write({"state": "cancelled"})
+        self._write_workflow({"state": "cancelled"})
         return True
 
     def action_reset(self):
-        """A waiting inspection goes back to work (e.g. the customer does
-        not agree with the classification)."""
+        """Reopen: a waiting inspection goes back to work (e.g. the customer
+        does not agree with the classification), a cancelled one too (and
+        leaves the archive). The only way to change a closed decision before
+        the judgement; a done inspection is final."""
         self._check_group(QUALITY_INSPECTOR, _("reopen inspections"))
+        self._lock_for_update()
         self._check_state(("waiting", "cancelled"), _("Reopening"))
         if any(i.rma_id.state not in ("received",) for i in self):
             raise UserError(_("Only inspections of received RMAs can be reopened."))
-        self.with_context(rma_inspection_closing=True).write({"state": "in_progress"})
+        self._write_workflow({"state": "in_progress", "active": True})
         return True
 
     def action_open_severity_wizard(self):
@@ -814,15 +885,15 @@ class FactoryRmaInspection(models.Model):
     def _raise_severity(self, severity, reason):
         self.ensure_one()
         self._check_group(QUALITY_MANAGER, _("raise the severity"))
+        self._lock_for_update()
+        self._check_state(("draft", "in_progress", "waiting", "done"), _("Raising the severity"))
         if not (reason or "").strip():
             raise UserError(_("Give the reason for the severity change."))
         if self.severity == "major" and severity == "major":
             raise UserError(_("%s is already major.", self.name))
         if severity == "minor":
             raise UserError(_("Severity can only be raised, not lowered."))
-        self.with_context(rma_inspection_closing=True).write(
-            {"severity_manual": severity, "severity_reason": reason}
-        )
+        self._write_workflow({"severity_manual": severity, "severity_reason": reason})
         self.message_post(body=_("Severity raised to major: %s", reason))
         if self.state == "done":
             self._create_8d_reports()

@@ -10,6 +10,8 @@ class FactoryRmaInspectionDefect(models.Model):
 
     _name = "factory.rma.inspection.defect"
     _description = "RMA Inspection Defect"
+    _inherit = ["factory.rma.quality.row"]
+    _document_field = "inspection_id"
     _order = "inspection_id, sequence, id"
 
     inspection_id = fields.Many2one(

@@ -1,6 +1,6 @@
 from markupsafe import Markup
 
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare
 
@@ -11,9 +11,26 @@ class FactoryRmaLine(models.Model):
 
     _inherit = "factory.rma.line"
 
-    inspection_ids = fields.One2many("factory.rma.inspection", "line_id", "Inspections")
+    # internal, like the RMA's quality fields
+    inspection_ids = fields.One2many(
+        "factory.rma.inspection", "line_id", "Inspections", groups="base.group_user"
+    )
     # As superuser, like the RMA's counts: readers of the line without quality rights.
-    inspection_count = fields.Integer(compute="_compute_inspection_count", compute_sudo=True)
+    inspection_count = fields.Integer(
+        compute="_compute_inspection_count", compute_sudo=True, groups="base.group_user"
+    )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_inspected(self):
+        """Inspections are kept (and so is their line)."""
+        inspected = self.sudo().with_context(active_test=False).filtered("inspection_ids")
+        if inspected:
+            raise UserError(
+                _(
+                    "%s has quality inspections and cannot be removed.",
+                    inspected[0].display_name,
+                )
+            )
 
     def _compute_inspection_count(self):
         for line in self:

@@ -1,6 +1,9 @@
-from odoo import fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import float_compare
 
 from .factory_rma_defect import SEVERITIES
+from .factory_rma_inspection import MIN_SAMPLE_PERCENT
 
 
 class FactoryRmaPolicy(models.Model):
@@ -13,9 +16,9 @@ class FactoryRmaPolicy(models.Model):
     )
     sample_percent = fields.Float(
         "Minimum Sample (%)",
-        default=10.0,
+        default=MIN_SAMPLE_PERCENT,
         help="Smallest share of the returned quantity the inspector samples (at least one "
-        "unit, rounded up).",
+        "unit, rounded up; never below 10 %).",
     )
     inspection_days = fields.Integer(
         "Inspection Days",
@@ -35,3 +38,18 @@ class FactoryRmaPolicy(models.Model):
         domain=[("share", "=", False)],
         help="Inspections are assigned to this user; otherwise to the first Quality Inspector.",
     )
+
+    @api.constrains("sample_percent")
+    def _check_sample_percent(self):
+        for policy in self:
+            if (
+                float_compare(policy.sample_percent, MIN_SAMPLE_PERCENT, precision_digits=2) < 0
+                or float_compare(policy.sample_percent, 100.0, precision_digits=2) > 0
+            ):
+                raise ValidationError(
+                    _(
+                        "%(policy)s: the minimum sample must be between %(min)s %% and 100 %%.",
+                        policy=policy.name,
+                        min=MIN_SAMPLE_PERCENT,
+                    )
+                )

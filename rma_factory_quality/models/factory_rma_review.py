@@ -1,9 +1,14 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 
 class FactoryRmaReview(models.Model):
     """Review meeting (会审, INSP-24/25): joint inspection, handling review,
-    closing or month-end review, on an inspection or an 8D report."""
+    closing or month-end review, on an inspection or an 8D report.
+
+    Closing and month-end reviews come after the document is closed, so a
+    meeting can always be recorded; once its document is closed, a recorded
+    meeting is no longer changed or removed."""
 
     _name = "factory.rma.review"
     _description = "RMA Review Meeting"
@@ -45,3 +50,27 @@ class FactoryRmaReview(models.Model):
             rma = review.inspection_id.rma_id or review.eightd_id.rma_id
             review.rma_id = rma
             review.company_id = rma.company_id or review.company_id
+
+    def _check_document_open(self):
+        if self.env.su:
+            return
+        reviews = self.sudo()
+        for documents in (reviews.inspection_id._closed(), reviews.eightd_id._closed()):
+            if documents:
+                raise UserError(
+                    _(
+                        "%s is closed: its review meetings can no longer be changed or removed.",
+                        documents[0].display_name,
+                    )
+                )
+
+    def write(self, vals):
+        self._check_document_open()
+        res = super().write(vals)
+        if {"inspection_id", "eightd_id"} & set(vals):
+            self._check_document_open()
+        return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_open_document(self):
+        self._check_document_open()

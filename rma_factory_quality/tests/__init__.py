@@ -5,3 +5,5 @@ from . import test_severity_8d
 from . import test_quality_performance
 from . import test_quality_regressions
 from . import test_quality_roles
+from . import test_quality_integrity
+from . import test_quality_concurrency

@@ -284,7 +284,7 @@ class TestInspectionFlow(QualityCommon):
         self.assertEqual(rma.line_ids.responsibility_side, "company")
         with self.assertRaisesRegex(UserError, "not possible"):
             inspection.action_done()
-        with self.assertRaisesRegex(UserError, "closed"):
+        with self.assertRaisesRegex(UserError, "can no longer be changed"):
             inspection.qty_good = 1
         self.assertEqual(
             len(rma.picking_ids.filtered(lambda p: p.picking_type_id.code == "internal")), 1

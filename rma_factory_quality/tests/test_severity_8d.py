@@ -158,11 +158,14 @@ class TestSeverityAnd8d(QualityCommon):
         self.assertIn("LuxPower", html, "whitelisted suppliers may be named")
         self.assertIn("Incoming spectrometer check", html)
 
-        # send from the chatter with the template: the report is marked sent
-        action = report.action_send()
+        # the Quality Manager sends it (8D-06), from the chatter with the
+        # template: the report is marked sent
+        with self.assertRaises(AccessError):
+            report.action_send()
+        action = report.with_user(self.user_qm).action_send()
         composer = Form(
             self.env["mail.compose.message"]
-            .with_user(self.user_qi)
+            .with_user(self.user_qm)
             .with_context(**action["context"])
         ).save()
         composer.action_send_mail()
