@@ -116,7 +116,7 @@ class FactoryRmaGuard(models.AbstractModel):
                     _(
                         "%(fields)s of %(model)s change only through the document's buttons.",
                         fields=field_labels,
-                        model=self._description,
+                        model=self.env["ir.model"]._get(self._name).name,
                     )
                 )
 

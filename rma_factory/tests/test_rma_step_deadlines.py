@@ -106,9 +106,7 @@ class TestRmaStepDeadlines(RmaCalendarCommon):
             rma.with_user(self.user_cs).action_judge()
         # not our cause: 1 WD after Fri 13th, skipping the weekend and Mon 16th
         self.assertEqual(self._day(rma.reply_deadline), "2026-03-17")
-        rma.line_ids.sudo().with_context(rma_outcome_override=True).write(
-            {"responsibility": "production"}
-        )
+        rma.line_ids.sudo().write({"responsibility": "production"})
         self.assertEqual(self._day(rma.reply_deadline), "2026-03-18")
         with freeze_time("2026-03-19 02:00:00"):
             self.env["factory.rma"]._cron_escalate_overdue()

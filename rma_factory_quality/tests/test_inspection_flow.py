@@ -38,9 +38,7 @@ class TestInspectionFlow(QualityCommon):
         rma.line_ids.with_user(self.user_cs).write({"decided_outcome": "refund"})
         with self.assertRaisesRegex(UserError, "open inspections"):
             rma.with_user(self.user_cs).action_judge()
-        rma.line_ids.sudo().with_context(rma_outcome_override=True).write(
-            {"decided_outcome": False}
-        )
+        rma.line_ids.sudo().write({"decided_outcome": False})
 
         inspection = self._inspect(
             inspection,
