@@ -1741,23 +1741,6 @@ class FactoryRma(models.Model):
             if rma.reply_state != "sent":
                 raise UserError(_("%s: no reply is waiting for the customer's answer.", rma.name))
 
-    def _portal_record_reply(self, accepted):
-        """The customer answers the reply report from the portal (the
-        controller has checked the access token and calls this as
-        superuser)."""
-        self.ensure_one()
-        if self.reply_state != "sent":
-            raise UserError(_("%s: no reply is waiting for your answer.", self.name))
-        self.message_post(
-            body=_("The customer accepted the corrective action from the portal.")
-            if accepted
-            else _("The customer did not accept the corrective action (portal)."),
-            author_id=self.partner_id.id,
-        )
-        if accepted:
-            return self._do_reply_accepted()
-        return self._do_reply_rejected()
-
     def action_reply_accepted(self):
         """The customer confirms the corrective action (from a reply or the
         portal)."""
