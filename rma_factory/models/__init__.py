@@ -22,3 +22,4 @@ from . import sale_order_line
 from . import account_move
 from . import mail_activity
 from . import mail_compose_message
+from . import ir_actions_report
