@@ -3,6 +3,7 @@ from datetime import datetime, time, timedelta
 
 import pytz
 from dateutil.relativedelta import relativedelta
+from markupsafe import Markup, escape
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -1984,14 +1985,29 @@ class FactoryRma(models.Model):
         return partners.filtered(lambda p: not p.rma_disclose_in_reports)
 
     def _customer_safe_text(self, text, extra_partners=None):
-        """``text`` with the names of confidential suppliers replaced."""
+        """``text`` with the names of confidential suppliers replaced.
+
+        HTML stays HTML: for ``Markup`` (the value of an Html field) the
+        names are replaced in their escaped form and the result is
+        ``Markup``, so that ``t-out`` prints it as HTML. Plain text stays
+        plain text, escaped where it is printed."""
         self.ensure_one()
         if not text:
             return text
+        is_html = isinstance(text, Markup)
+        placeholder = _("[supplier]")
+        result = str(text)
         for partner in self._confidential_partners(extra_partners):
             for name in {partner.name} - {False, ""}:
-                text = re.sub(re.escape(name), _("[supplier]"), text, flags=re.IGNORECASE)
-        return text
+                pattern, replacement = (
+                    (str(escape(name)), str(escape(placeholder)))
+                    if is_html
+                    else (name, placeholder)
+                )
+                result = re.sub(
+                    re.escape(pattern), lambda _m, r=replacement: r, result, flags=re.IGNORECASE
+                )
+        return Markup(result) if is_html else result
 
     # ------------------------------------------------------------------
     # Smart buttons
