@@ -15,3 +15,4 @@ from . import test_rma_regressions
 from . import test_rma_two_lines
 from . import test_rma_roles
 from . import test_rma_concurrency
+from . import test_rma_confidentiality
