@@ -16,6 +16,13 @@ from ..models.factory_rma_outcome import NO_GOODS_TYPES
 RMA_PORTAL_REPORTS = {
     "authorisation": "rma_factory.action_report_rma_authorisation",
     "reply": "rma_factory.action_report_rma_customer_reply",
+    "received": "rma_factory.action_report_rma_received_confirmation",
+}
+# File name of each portal download.
+RMA_PORTAL_REPORT_FILENAMES = {
+    "authorisation": "return-authorisation",
+    "reply": "customer-reply",
+    "received": "received-quantities",
 }
 # States in which the return authorisation exists (approved and later).
 AUTHORISED_STATES = ("approved", "received", "judged", "processing", "done")
@@ -92,6 +99,8 @@ class RmaCustomerPortal(CustomerPortal):
             return rma_sudo.state in AUTHORISED_STATES and rma_sudo.rma_type not in NO_GOODS_TYPES
         if report == "reply":
             return bool(rma_sudo.reply_state)
+        if report == "received":
+            return bool(rma_sudo.date_received) and rma_sudo.rma_type not in NO_GOODS_TYPES
         return False
 
     @http.route(["/my/rma/<int:rma_id>"], type="http", auth="public", website=True)
@@ -120,18 +129,24 @@ class RmaCustomerPortal(CustomerPortal):
                 model=rma_sudo, report_type=report_type, report_ref=RMA_PORTAL_REPORTS[report]
             )
             if report_type == "pdf" and download:
-                prefix = "customer-reply" if report == "reply" else "return-authorisation"
-                filename = "{}-{}.pdf".format(prefix, rma_sudo.name.replace("/", "-"))
+                filename = "{}-{}.pdf".format(
+                    RMA_PORTAL_REPORT_FILENAMES[report], rma_sudo.name.replace("/", "-")
+                )
                 response.headers["Content-Disposition"] = content_disposition(filename)
             return response
 
         values = {
             "rma": rma_sudo,
+            # the lines and the reply as whitelisted values, not records
+            "rma_lines": rma_sudo._portal_line_values(),
+            "rma_reply": rma_sudo._portal_reply_values() if rma_sudo.reply_state else {},
+            "is_internal_user": request.env.user._is_internal(),
             "message": message,
             "page_name": "rma",
             "report_type": "html",
             "authorisation_available": self._rma_portal_report_available(rma_sudo, "authorisation"),
             "reply_available": self._rma_portal_report_available(rma_sudo, "reply"),
+            "received_available": self._rma_portal_report_available(rma_sudo, "received"),
             "res_company": rma_sudo.company_id,
         }
         # The portal chatter posts with the token: a logged-in customer
@@ -157,20 +172,25 @@ class RmaCustomerPortal(CustomerPortal):
         website=True,
     )
     def portal_rma_reply(self, rma_id, decision=None, access_token=None, **kw):
+        """The customer's answer: served to the customer only (a portal user
+        of the RMA's commercial partner or the holder of its access token);
+        ``_portal_record_reply`` checks the caller again and refuses
+        internal users, who use the buttons of the RMA form."""
         try:
             rma_sudo = self._document_check_access("factory.rma", rma_id, access_token=access_token)
         except (AccessError, MissingError):
             return request.redirect("/my")
+        rma = request.env["factory.rma"].browse(rma_sudo.id)
         if decision not in ("accept", "reject"):
             message = "reply_error"
         else:
             try:
-                # Two quick clicks: the second one waits for the first or
-                # fails cleanly, then finds no reply waiting.
-                rma_sudo._lock_for_update()
-                rma_sudo.invalidate_recordset(["reply_state"])
-                rma_sudo._portal_record_reply(decision == "accept")
+                # a refusal leaves nothing half-written
+                with request.env.cr.savepoint():
+                    rma._portal_record_reply(decision == "accept", access_token=access_token)
                 message = "reply_accepted" if decision == "accept" else "reply_rejected"
+            except AccessError:
+                message = "reply_internal" if request.env.user._is_internal() else "reply_refused"
             except UserError:
                 message = "reply_error"
         query = {"message": message}

@@ -5,6 +5,7 @@ from . import factory_rma_guard
 from . import factory_rma_approval
 from . import factory_rma
 from . import factory_rma_line
+from . import factory_rma_portal
 from . import factory_rma_demo
 from . import res_company
 from . import res_partner

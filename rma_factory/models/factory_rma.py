@@ -4,6 +4,7 @@ from datetime import datetime, time, timedelta
 
 import pytz
 from dateutil.relativedelta import relativedelta
+from markupsafe import Markup, escape
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -39,6 +40,11 @@ class FactoryRma(models.Model):
     approval trail; the lines carry products, quantities and outcomes. States
     move only through the ``action_*`` buttons and through stock events
     (receipt done, outcome documents done), never by writing ``state``.
+
+    Confidentiality: the fields the customer portal shows carry no
+    ``groups``; every other field is internal (``groups="base.group_user"``),
+    so that a portal user reads over RPC what the portal page shows, nothing
+    more (``factory_rma_portal.py``).
     """
 
     _name = "factory.rma"
@@ -70,9 +76,10 @@ class FactoryRma(models.Model):
         precompute=True,
         help="Currency of the origin sale order or invoice (prices, credits and charges), "
         "else the company's.",
+        groups="base.group_user",
     )
     company_currency_id = fields.Many2one(
-        related="company_id.currency_id", string="Company Currency"
+        related="company_id.currency_id", string="Company Currency", groups="base.group_user"
     )
     approval_amount = fields.Monetary(
         "Amount for Approval",
@@ -81,6 +88,7 @@ class FactoryRma(models.Model):
         copy=False,
         help="Total of the RMA in company currency at the request date, frozen at submission: "
         "compared with the policy's second-approval amount.",
+        groups="base.group_user",
     )
     user_id = fields.Many2one(
         "res.users",
@@ -96,7 +104,9 @@ class FactoryRma(models.Model):
     commercial_partner_id = fields.Many2one(
         related="partner_id.commercial_partner_id", store=True, index=True
     )
-    partner_contact_id = fields.Many2one("res.partner", "Contact", check_company=True)
+    partner_contact_id = fields.Many2one(
+        "res.partner", "Contact", check_company=True, groups="base.group_user"
+    )
     partner_shipping_id = fields.Many2one(
         "res.partner",
         "Delivery Address",
@@ -104,6 +114,7 @@ class FactoryRma(models.Model):
         store=True,
         readonly=False,
         check_company=True,
+        groups="base.group_user",
     )
     partner_invoice_id = fields.Many2one(
         "res.partner",
@@ -112,6 +123,7 @@ class FactoryRma(models.Model):
         store=True,
         readonly=False,
         check_company=True,
+        groups="base.group_user",
     )
     customer_class = fields.Selection(
         [("a", "A"), ("b", "B"), ("c", "C")],
@@ -119,6 +131,7 @@ class FactoryRma(models.Model):
         store=True,
         readonly=False,
         help="Copied from the customer; drives the replenish-first promise time.",
+        groups="base.group_user",
     )
     sale_order_id = fields.Many2one(
         "sale.order", "Sale Order", check_company=True, index="btree_not_null", tracking=True
@@ -129,6 +142,7 @@ class FactoryRma(models.Model):
         check_company=True,
         index="btree_not_null",
         domain="[('picking_type_code', '=', 'outgoing'), ('state', '=', 'done')]",
+        groups="base.group_user",
     )
     invoice_id = fields.Many2one(
         "account.move",
@@ -136,6 +150,7 @@ class FactoryRma(models.Model):
         check_company=True,
         index="btree_not_null",
         domain="[('move_type', '=', 'out_invoice'), ('state', '=', 'posted')]",
+        groups="base.group_user",
     )
     warehouse_id = fields.Many2one(
         "stock.warehouse",
@@ -145,6 +160,7 @@ class FactoryRma(models.Model):
         store=True,
         readonly=False,
         precompute=True,
+        groups="base.group_user",
     )
     policy_id = fields.Many2one(
         "factory.rma.policy",
@@ -155,6 +171,7 @@ class FactoryRma(models.Model):
         store=True,
         readonly=False,
         precompute=True,
+        groups="base.group_user",
     )
     channel = fields.Selection(
         [
@@ -165,6 +182,7 @@ class FactoryRma(models.Model):
             ("other", "Other"),
         ],
         default="phone",
+        groups="base.group_user",
     )
     return_method = fields.Selection(
         [
@@ -173,6 +191,7 @@ class FactoryRma(models.Model):
             ("drop_off", "Customer drop-off"),
         ],
         default="courier",
+        groups="base.group_user",
     )
     freight_payer = fields.Selection(
         [
@@ -188,17 +207,20 @@ class FactoryRma(models.Model):
         tracking=True,
         help="Default from the policy by reason category (quality returns split 50/50 per the "
         "seeds), then by the judged responsibility (dealer, customer or carrier pays).",
+        groups="base.group_user",
     )
     freight_split_percent = fields.Float(
         "Customer Freight Share (%)",
         compute="_compute_freight_payer",
         store=True,
         readonly=False,
+        groups="base.group_user",
     )
     expected_arrival_date = fields.Date(
         help="Pick-up and drop-off are pre-notified: when the goods are expected.",
+        groups="base.group_user",
     )
-    pickup_place = fields.Char("Pick-up / Arrival Place")
+    pickup_place = fields.Char("Pick-up / Arrival Place", groups="base.group_user")
     rma_type = fields.Selection(
         RMA_TYPES,
         "Type",
@@ -212,20 +234,24 @@ class FactoryRma(models.Model):
         "deposit is received.",
     )
     # Shortage / carrier damage
-    carrier_id = fields.Many2one("res.partner", "Carrier", tracking=True)
+    carrier_id = fields.Many2one("res.partner", "Carrier", tracking=True, groups="base.group_user")
     packaging_damaged = fields.Boolean(
         "Packaging Damaged on Arrival",
         help="The customer found the outer packaging damaged: the shortage is counted with the "
         "carrier, who signs the delivery note; the carrier is claimed within 24 hours and its "
         "freight withheld. A shortage in an intact parcel is the company's own (logistics).",
+        groups="base.group_user",
     )
     carrier_note_ref = fields.Char(
         "Carrier's Signed Note",
         help="Reference of the delivery note the carrier signed (needed when the packaging "
         "was damaged).",
+        groups="base.group_user",
     )
-    claim_deadline = fields.Datetime("Carrier Claim Deadline", readonly=True, copy=False)
-    claim_amount = fields.Monetary("Claim Amount", copy=False)
+    claim_deadline = fields.Datetime(
+        "Carrier Claim Deadline", readonly=True, copy=False, groups="base.group_user"
+    )
+    claim_amount = fields.Monetary("Claim Amount", copy=False, groups="base.group_user")
     claim_state = fields.Selection(
         [
             ("to_claim", "To claim"),
@@ -238,17 +264,23 @@ class FactoryRma(models.Model):
         readonly=True,
         copy=False,
         tracking=True,
+        groups="base.group_user",
     )
-    claim_reference = fields.Char("Claim Reference", copy=False)
+    claim_reference = fields.Char("Claim Reference", copy=False, groups="base.group_user")
     withhold_carrier_freight = fields.Boolean(
         compute="_compute_withhold_carrier_freight",
         store=True,
         readonly=False,
         help="The freight owed to the carrier is withheld until the claim is settled.",
+        groups="base.group_user",
     )
     # Advance replacement against a deposit (先发新货,再退回)
     deposit_amount = fields.Monetary(
-        compute="_compute_deposit_amount", store=True, readonly=True, copy=False
+        compute="_compute_deposit_amount",
+        store=True,
+        readonly=True,
+        copy=False,
+        groups="base.group_user",
     )
     deposit_state = fields.Selection(
         [
@@ -260,8 +292,11 @@ class FactoryRma(models.Model):
         readonly=True,
         copy=False,
         tracking=True,
+        groups="base.group_user",
     )
-    date_deposit = fields.Datetime("Deposit Date", readonly=True, copy=False)
+    date_deposit = fields.Datetime(
+        "Deposit Date", readonly=True, copy=False, groups="base.group_user"
+    )
     # Step deadlines (SEED §3.3)
     team_id = fields.Many2one(
         "crm.team",
@@ -270,6 +305,7 @@ class FactoryRma(models.Model):
         store=True,
         readonly=False,
         check_company=True,
+        groups="base.group_user",
     )
     urgent = fields.Boolean(
         readonly=True,
@@ -277,31 +313,51 @@ class FactoryRma(models.Model):
         tracking=True,
         help="Leadership's special approval: shortened solution limit (2 working days, 3 "
         "international) counted from the approval.",
+        groups="base.group_user",
     )
     is_international = fields.Boolean(
         compute="_compute_is_international",
         store=True,
         readonly=False,
         help="Customer abroad: solution within 15–30 working days instead of 7.",
+        groups="base.group_user",
     )
     needs_onsite = fields.Boolean(
-        "On-site Verification", help="Someone verifies the goods at the customer's warehouse."
+        "On-site Verification",
+        help="Someone verifies the goods at the customer's warehouse.",
+        groups="base.group_user",
     )
-    date_onsite = fields.Datetime("On-site Verified", readonly=True, copy=False)
-    onsite_deadline = fields.Datetime(compute="_compute_step_deadlines", store=True)
-    judgement_deadline = fields.Datetime(compute="_compute_step_deadlines", store=True)
-    analysis_deadline = fields.Datetime(compute="_compute_step_deadlines", store=True)
-    solution_deadline = fields.Datetime(compute="_compute_step_deadlines", store=True)
+    date_onsite = fields.Datetime(
+        "On-site Verified", readonly=True, copy=False, groups="base.group_user"
+    )
+    onsite_deadline = fields.Datetime(
+        compute="_compute_step_deadlines", store=True, groups="base.group_user"
+    )
+    judgement_deadline = fields.Datetime(
+        compute="_compute_step_deadlines", store=True, groups="base.group_user"
+    )
+    analysis_deadline = fields.Datetime(
+        compute="_compute_step_deadlines", store=True, groups="base.group_user"
+    )
+    solution_deadline = fields.Datetime(
+        compute="_compute_step_deadlines", store=True, groups="base.group_user"
+    )
     reply_deadline = fields.Datetime(
-        "Complaint Reply Deadline", compute="_compute_step_deadlines", store=True
+        "Complaint Reply Deadline",
+        compute="_compute_step_deadlines",
+        store=True,
+        groups="base.group_user",
     )
     # Customer reply report (顾客退换货答复报告)
     customer_cause = fields.Text(
         "Cause (customer wording)",
         help="The cause as the customer reads it in the reply report: never processes, "
         "production flow or suppliers.",
+        groups="base.group_user",
     )
-    customer_corrective_action = fields.Text("Corrective Action (customer wording)")
+    customer_corrective_action = fields.Text(
+        "Corrective Action (customer wording)", groups="base.group_user"
+    )
     reply_state = fields.Selection(
         [
             ("sent", "Sent"),
@@ -314,8 +370,10 @@ class FactoryRma(models.Model):
         copy=False,
         tracking=True,
     )
-    reply_version = fields.Integer(readonly=True, copy=False)
-    date_reply_sent = fields.Datetime("Reply Sent", readonly=True, copy=False)
+    reply_version = fields.Integer(readonly=True, copy=False, groups="base.group_user")
+    date_reply_sent = fields.Datetime(
+        "Reply Sent", readonly=True, copy=False, groups="base.group_user"
+    )
     date_reply_answer = fields.Datetime("Customer Answer", readonly=True, copy=False)
     followup_done = fields.Boolean(
         "Closure Re-checked",
@@ -323,14 +381,16 @@ class FactoryRma(models.Model):
         copy=False,
         help="The re-check one month after closure was scheduled and the satisfaction "
         "request sent.",
+        groups="base.group_user",
     )
     replenish_first = fields.Boolean(
         "Replenish First",
         tracking=True,
         help="先补发,再追究: the replacement ships at approval, before the goods come back.",
+        groups="base.group_user",
     )
-    description = fields.Html("Customer Description")
-    internal_note = fields.Html()
+    description = fields.Html("Customer Description", groups="base.group_user")
+    internal_note = fields.Html(groups="base.group_user")
     date_request = fields.Date(
         "Request Date", default=fields.Date.context_today, required=True, tracking=True
     )
@@ -339,15 +399,18 @@ class FactoryRma(models.Model):
     criterion_b = fields.Boolean(
         "B: Quality below contract standard",
         help="Product quality does not reach the contract's acceptance standard.",
+        groups="base.group_user",
     )
     criterion_c = fields.Boolean(
         "C: Payment cannot be collected",
         help="After delivery the customer still cannot pay after repeated communication.",
+        groups="base.group_user",
     )
     criterion_d = fields.Boolean(
         "D: Major change at the customer",
         help="Wrong model chosen, partnership dissolved, change of industry, poor "
         "business condition…",
+        groups="base.group_user",
     )
     eligibility_state = fields.Selection(
         [
@@ -360,60 +423,88 @@ class FactoryRma(models.Model):
         readonly=True,
         copy=False,
         tracking=True,
+        groups="base.group_user",
     )
-    eligibility_override_reason = fields.Text(readonly=True, copy=False)
+    eligibility_override_reason = fields.Text(readonly=True, copy=False, groups="base.group_user")
 
     # Approval
-    approval_ids = fields.One2many("factory.rma.approval", "rma_id", readonly=True, copy=False)
-    manager_approved = fields.Boolean(readonly=True, copy=False)
-    needs_second_approval = fields.Boolean(compute="_compute_needs_second_approval")
-    reject_reason = fields.Text(readonly=True, copy=False, tracking=True)
+    approval_ids = fields.One2many(
+        "factory.rma.approval", "rma_id", readonly=True, copy=False, groups="base.group_user"
+    )
+    manager_approved = fields.Boolean(readonly=True, copy=False, groups="base.group_user")
+    needs_second_approval = fields.Boolean(
+        compute="_compute_needs_second_approval", groups="base.group_user"
+    )
+    reject_reason = fields.Text(readonly=True, copy=False, tracking=True, groups="base.group_user")
     reject_alternative = fields.Selection(
-        REJECT_ALTERNATIVES, readonly=True, copy=False, tracking=True
+        REJECT_ALTERNATIVES, readonly=True, copy=False, tracking=True, groups="base.group_user"
     )
 
     # Dates and deadlines
-    date_submitted = fields.Datetime(readonly=True, copy=False)
-    date_approved = fields.Datetime(readonly=True, copy=False)
+    date_submitted = fields.Datetime(readonly=True, copy=False, groups="base.group_user")
+    date_approved = fields.Datetime(readonly=True, copy=False, groups="base.group_user")
     date_received = fields.Datetime(readonly=True, copy=False)
-    date_judged = fields.Datetime(readonly=True, copy=False)
+    date_judged = fields.Datetime(readonly=True, copy=False, groups="base.group_user")
     date_done = fields.Datetime(readonly=True, copy=False)
-    review_deadline = fields.Datetime(readonly=True, copy=False, tracking=True)
+    review_deadline = fields.Datetime(
+        readonly=True, copy=False, tracking=True, groups="base.group_user"
+    )
     return_deadline = fields.Datetime("Customer Return Deadline", readonly=True, copy=False)
-    promise_deadline = fields.Datetime(readonly=True, copy=False)
+    promise_deadline = fields.Datetime(readonly=True, copy=False, groups="base.group_user")
     promised_date = fields.Datetime(
         "Promised Arrival",
         copy=False,
         tracking=True,
         help="Arrival date promised to the customer for the replacement; it "
         "becomes the replacement delivery's scheduled date.",
+        groups="base.group_user",
     )
     # As superuser: the overdue steps look at documents some readers of the
     # RMA cannot read (e.g. the credit notes' payment state for a stock user).
     is_overdue = fields.Boolean(
-        compute="_compute_is_overdue", search="_search_is_overdue", compute_sudo=True
+        compute="_compute_is_overdue",
+        search="_search_is_overdue",
+        compute_sudo=True,
+        groups="base.group_user",
     )
 
     # Lines and documents
     line_ids = fields.One2many("factory.rma.line", "rma_id", "Lines", copy=True)
-    amount_total = fields.Monetary(compute="_compute_amount_total", store=True)
+    amount_total = fields.Monetary(
+        compute="_compute_amount_total", store=True, groups="base.group_user"
+    )
     product_summary = fields.Char(
         "Products", compute="_compute_product_summary", help="Products and quantities returned."
     )
     procurement_group_id = fields.Many2one(
-        "procurement.group", "Procurement Group", readonly=True, copy=False
+        "procurement.group",
+        "Procurement Group",
+        readonly=True,
+        copy=False,
+        groups="base.group_user",
     )
     picking_ids = fields.Many2many(
-        "stock.picking", compute="_compute_stock_documents", string="Transfers"
+        "stock.picking",
+        compute="_compute_stock_documents",
+        string="Transfers",
+        groups="base.group_user",
     )
-    repair_ids = fields.Many2many("repair.order", compute="_compute_stock_documents")
+    repair_ids = fields.Many2many(
+        "repair.order", compute="_compute_stock_documents", groups="base.group_user"
+    )
     # Counts are computed as superuser: every role that reads the RMA (stock,
     # accounting, quality) sees them on the form, also when it cannot read the
     # documents themselves (a quality inspector and stock moves, an accountant
     # and repair orders). The documents stay behind their own access rights.
-    picking_count = fields.Integer(compute="_compute_stock_document_counts", compute_sudo=True)
-    repair_count = fields.Integer(compute="_compute_stock_document_counts", compute_sudo=True)
-    has_received_goods = fields.Boolean(compute="_compute_stock_document_counts", compute_sudo=True)
+    picking_count = fields.Integer(
+        compute="_compute_stock_document_counts", compute_sudo=True, groups="base.group_user"
+    )
+    repair_count = fields.Integer(
+        compute="_compute_stock_document_counts", compute_sudo=True, groups="base.group_user"
+    )
+    has_received_goods = fields.Boolean(
+        compute="_compute_stock_document_counts", compute_sudo=True, groups="base.group_user"
+    )
 
     _sql_constraints = [
         ("name_company_uniq", "unique(name, company_id)", "The RMA number must be unique."),
@@ -747,6 +838,9 @@ class FactoryRma(models.Model):
     def _search_is_overdue(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(_("Unsupported search on 'Overdue'."))
+        # The deadlines are internal: who may not read the field may not
+        # search by it either (Odoo checks it for stored fields only).
+        self.check_field_access_rights("read", ["is_overdue"])
         # The steps are evaluated as superuser, like the field: the search
         # that uses this domain still applies the caller's rules to the RMAs.
         overdue = self.sudo()._search(self._overdue_domain())
@@ -1696,23 +1790,6 @@ class FactoryRma(models.Model):
             if rma.reply_state != "sent":
                 raise UserError(_("%s: no reply is waiting for the customer's answer.", rma.name))
 
-    def _portal_record_reply(self, accepted):
-        """The customer answers the reply report from the portal (the
-        controller has checked the access token and calls this as
-        superuser)."""
-        self.ensure_one()
-        if self.reply_state != "sent":
-            raise UserError(_("%s: no reply is waiting for your answer.", self.name))
-        self.message_post(
-            body=_("The customer accepted the corrective action from the portal.")
-            if accepted
-            else _("The customer did not accept the corrective action (portal)."),
-            author_id=self.partner_id.id,
-        )
-        if accepted:
-            return self._do_reply_accepted()
-        return self._do_reply_rejected()
-
     def action_reply_accepted(self):
         """The customer confirms the corrective action (from a reply or the
         portal)."""
@@ -1956,14 +2033,29 @@ class FactoryRma(models.Model):
         return partners.filtered(lambda p: not p.rma_disclose_in_reports)
 
     def _customer_safe_text(self, text, extra_partners=None):
-        """``text`` with the names of confidential suppliers replaced."""
+        """``text`` with the names of confidential suppliers replaced.
+
+        HTML stays HTML: for ``Markup`` (the value of an Html field) the
+        names are replaced in their escaped form and the result is
+        ``Markup``, so that ``t-out`` prints it as HTML. Plain text stays
+        plain text, escaped where it is printed."""
         self.ensure_one()
         if not text:
             return text
+        is_html = isinstance(text, Markup)
+        placeholder = _("[supplier]")
+        result = str(text)
         for partner in self._confidential_partners(extra_partners):
             for name in {partner.name} - {False, ""}:
-                text = re.sub(re.escape(name), _("[supplier]"), text, flags=re.IGNORECASE)
-        return text
+                pattern, replacement = (
+                    (str(escape(name)), str(escape(placeholder)))
+                    if is_html
+                    else (name, placeholder)
+                )
+                result = re.sub(
+                    re.escape(pattern), lambda _m, r=replacement: r, result, flags=re.IGNORECASE
+                )
+        return Markup(result) if is_html else result
 
     # ------------------------------------------------------------------
     # Smart buttons

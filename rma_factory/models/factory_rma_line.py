@@ -44,6 +44,10 @@ class FactoryRmaLine(models.Model):
     (``stock.move.rma_line_id``); repaired from the repair orders. A split
     moves part of the received quantity to a new line through
     ``qty_received_adjust`` so that the buckets stay exact.
+
+    The fields the customer portal shows (product, lot, reason, requested
+    and received quantities, outcome) carry no ``groups``; every other field
+    is internal (``groups="base.group_user"``).
     """
 
     _name = "factory.rma.line"
@@ -57,7 +61,7 @@ class FactoryRmaLine(models.Model):
     company_id = fields.Many2one(related="rma_id.company_id", store=True, index=True)
     partner_id = fields.Many2one(related="rma_id.partner_id", store=True)
     state = fields.Selection(related="rma_id.state", store=True)
-    currency_id = fields.Many2one(related="rma_id.currency_id")
+    currency_id = fields.Many2one(related="rma_id.currency_id", groups="base.group_user")
     product_id = fields.Many2one(
         "product.product", required=True, check_company=True, domain="[('type', '=', 'consu')]"
     )
@@ -70,7 +74,7 @@ class FactoryRmaLine(models.Model):
         readonly=False,
         precompute=True,
     )
-    tracking = fields.Selection(related="product_id.tracking")
+    tracking = fields.Selection(related="product_id.tracking", groups="base.group_user")
     quantity = fields.Float(
         "Requested", digits="Product Unit of Measure", required=True, default=1.0
     )
@@ -78,13 +82,25 @@ class FactoryRmaLine(models.Model):
         "stock.lot", "Lot/Serial", check_company=True, domain="[('product_id', '=', product_id)]"
     )
     sale_line_id = fields.Many2one(
-        "sale.order.line", "Sale Line", check_company=True, index="btree_not_null"
+        "sale.order.line",
+        "Sale Line",
+        check_company=True,
+        index="btree_not_null",
+        groups="base.group_user",
     )
     move_id = fields.Many2one(
-        "stock.move", "Origin Delivery Move", check_company=True, index="btree_not_null"
+        "stock.move",
+        "Origin Delivery Move",
+        check_company=True,
+        index="btree_not_null",
+        groups="base.group_user",
     )
     invoice_line_id = fields.Many2one(
-        "account.move.line", "Origin Invoice Line", check_company=True, index="btree_not_null"
+        "account.move.line",
+        "Origin Invoice Line",
+        check_company=True,
+        index="btree_not_null",
+        groups="base.group_user",
     )
     price_unit = fields.Float(
         digits="Product Price",
@@ -92,17 +108,21 @@ class FactoryRmaLine(models.Model):
         store=True,
         readonly=False,
         precompute=True,
+        groups="base.group_user",
     )
-    price_subtotal = fields.Monetary(compute="_compute_price_subtotal", store=True)
+    price_subtotal = fields.Monetary(
+        compute="_compute_price_subtotal", store=True, groups="base.group_user"
+    )
     reason_id = fields.Many2one("factory.rma.reason", "Reason")
-    reason_category = fields.Selection(related="reason_id.category")
-    description = fields.Text("Problem Description")
+    reason_category = fields.Selection(related="reason_id.category", groups="base.group_user")
+    description = fields.Text("Problem Description", groups="base.group_user")
     requested_outcome = fields.Selection(
         OUTCOMES,
         compute="_compute_requested_outcome",
         store=True,
         readonly=False,
         precompute=True,
+        groups="base.group_user",
     )
     decided_outcome = fields.Selection(OUTCOMES, copy=False)
     destination = fields.Selection(
@@ -112,6 +132,7 @@ class FactoryRmaLine(models.Model):
         store=True,
         readonly=False,
         copy=False,
+        groups="base.group_user",
     )
     replacement_product_id = fields.Many2one(
         "product.product",
@@ -120,14 +141,20 @@ class FactoryRmaLine(models.Model):
         readonly=False,
         check_company=True,
         help="Product shipped as replacement; the returned product by default.",
+        groups="base.group_user",
+    )
+    outcome_approved = fields.Boolean(readonly=True, copy=False, groups="base.group_user")
+    outcome_approved_by = fields.Many2one(
+        "res.users", readonly=True, copy=False, groups="base.group_user"
+    )
+    split_from_id = fields.Many2one(
+        "factory.rma.line", readonly=True, copy=False, groups="base.group_user"
     )
     needs_outcome_approval = fields.Boolean(
         compute="_compute_needs_outcome_approval",
         help="Scrap, sell-off and taking back customer-caused goods need the RMA Approver.",
+        groups="base.group_user",
     )
-    outcome_approved = fields.Boolean(readonly=True, copy=False)
-    outcome_approved_by = fields.Many2one("res.users", readonly=True, copy=False)
-    split_from_id = fields.Many2one("factory.rma.line", readonly=True, copy=False)
     surplus_of_id = fields.Many2one(
         "factory.rma.line",
         "Surplus of",
@@ -135,24 +162,31 @@ class FactoryRmaLine(models.Model):
         copy=False,
         help="Goods the customer sent beyond the authorised quantity of that line, accepted by an "
         "RMA Manager.",
+        groups="base.group_user",
     )
 
     # Responsibility judgement: set by hand or by the quality inspection,
     # read by the accounting addon (charges, write-down analytics).
-    responsibility = fields.Selection(RESPONSIBILITIES, copy=False)
+    responsibility = fields.Selection(RESPONSIBILITIES, copy=False, groups="base.group_user")
     responsibility_side = fields.Selection(
         [("company", "Company"), ("external", "External")],
         compute="_compute_responsibility_side",
         store=True,
+        groups="base.group_user",
     )
     responsible_partner_id = fields.Many2one(
         "res.partner",
         "Responsible Party",
         copy=False,
         help="Supplier, carrier or dealer judged responsible.",
+        groups="base.group_user",
     )
-    responsible_unit = fields.Char("Responsible Unit", copy=False, help="责任单位")
-    responsible_user_id = fields.Many2one("res.users", "Responsible Person", copy=False)
+    responsible_unit = fields.Char(
+        "Responsible Unit", copy=False, help="责任单位", groups="base.group_user"
+    )
+    responsible_user_id = fields.Many2one(
+        "res.users", "Responsible Person", copy=False, groups="base.group_user"
+    )
     service_charge = fields.Selection(
         SERVICE_CHARGES,
         compute="_compute_service_charge",
@@ -161,23 +195,27 @@ class FactoryRmaLine(models.Model):
         copy=False,
         help="Free when the company is responsible; charged when the dealer or "
         "the customer is, unless the policy makes such repairs free.",
+        groups="base.group_user",
     )
     customer_agreed = fields.Boolean(
         readonly=True,
         copy=False,
         help="The customer agreed to the charged service (帮修品) or to a "
         "classification that differs from the request.",
+        groups="base.group_user",
     )
-    customer_agreed_date = fields.Datetime(readonly=True, copy=False)
+    customer_agreed_date = fields.Datetime(readonly=True, copy=False, groups="base.group_user")
 
     # RMA types
     is_third_party = fields.Boolean(
         "Third-party Goods",
         help="Goods the company did not sell (non-company products): no sale link, no credit; "
         "sent back or scrapped.",
+        groups="base.group_user",
     )
     concession_amount = fields.Monetary(
         help="Discount or concession granted instead of a return (complaint only).",
+        groups="base.group_user",
     )
     replacement_special_request = fields.Boolean(
         "Special Replacement Quantity",
@@ -185,8 +223,9 @@ class FactoryRmaLine(models.Model):
         copy=False,
         help="平数补货: a replacement equals the accepted quantity unless an RMA Manager records "
         "the customer's special request.",
+        groups="base.group_user",
     )
-    replacement_special_note = fields.Text(readonly=True, copy=False)
+    replacement_special_note = fields.Text(readonly=True, copy=False, groups="base.group_user")
 
     # Eligibility
     delivery_date = fields.Date(
@@ -194,11 +233,12 @@ class FactoryRmaLine(models.Model):
         store=True,
         readonly=False,
         help="Start of the warranty and of the return window.",
+        groups="base.group_user",
     )
-    warranty_end_date = fields.Date(readonly=True, copy=False)
-    cond_original_packaging = fields.Boolean("Original Packaging")
-    cond_accessories_complete = fields.Boolean("Accessories Complete")
-    cond_no_human_damage = fields.Boolean("No Human Damage")
+    warranty_end_date = fields.Date(readonly=True, copy=False, groups="base.group_user")
+    cond_original_packaging = fields.Boolean("Original Packaging", groups="base.group_user")
+    cond_accessories_complete = fields.Boolean("Accessories Complete", groups="base.group_user")
+    cond_no_human_damage = fields.Boolean("No Human Damage", groups="base.group_user")
     eligibility_state = fields.Selection(
         [
             ("not_checked", "Not checked"),
@@ -209,48 +249,82 @@ class FactoryRmaLine(models.Model):
         default="not_checked",
         readonly=True,
         copy=False,
+        groups="base.group_user",
     )
-    eligibility_note = fields.Text(readonly=True, copy=False)
+    eligibility_note = fields.Text(readonly=True, copy=False, groups="base.group_user")
 
     # Stock documents and quantity buckets
-    move_ids = fields.One2many("stock.move", "rma_line_id", readonly=True)
-    repair_ids = fields.One2many("repair.order", "rma_line_id", readonly=True)
-    qty_received_adjust = fields.Float(digits="Product Unit of Measure", readonly=True, copy=False)
+    move_ids = fields.One2many("stock.move", "rma_line_id", readonly=True, groups="base.group_user")
+    repair_ids = fields.One2many(
+        "repair.order", "rma_line_id", readonly=True, groups="base.group_user"
+    )
+    qty_received_adjust = fields.Float(
+        digits="Product Unit of Measure", readonly=True, copy=False, groups="base.group_user"
+    )
     qty_received = fields.Float(
         "Received", digits="Product Unit of Measure", compute="_compute_quantities", store=True
     )
     qty_pending_receipt = fields.Float(
-        "Awaited", digits="Product Unit of Measure", compute="_compute_quantities", store=True
+        "Awaited",
+        digits="Product Unit of Measure",
+        compute="_compute_quantities",
+        store=True,
+        groups="base.group_user",
     )
     qty_judged = fields.Float(
-        "Judged", digits="Product Unit of Measure", compute="_compute_quantities", store=True
+        "Judged",
+        digits="Product Unit of Measure",
+        compute="_compute_quantities",
+        store=True,
+        groups="base.group_user",
     )
     qty_routed = fields.Float(
-        "Routed", digits="Product Unit of Measure", compute="_compute_quantities", store=True
+        "Routed",
+        digits="Product Unit of Measure",
+        compute="_compute_quantities",
+        store=True,
+        groups="base.group_user",
     )
     qty_repaired = fields.Float(
-        "Repaired", digits="Product Unit of Measure", compute="_compute_quantities", store=True
+        "Repaired",
+        digits="Product Unit of Measure",
+        compute="_compute_quantities",
+        store=True,
+        groups="base.group_user",
     )
     qty_replaced = fields.Float(
-        "Replaced", digits="Product Unit of Measure", compute="_compute_quantities", store=True
+        "Replaced",
+        digits="Product Unit of Measure",
+        compute="_compute_quantities",
+        store=True,
+        groups="base.group_user",
     )
     qty_replacement_planned = fields.Float(
-        digits="Product Unit of Measure", compute="_compute_quantities", store=True
+        digits="Product Unit of Measure",
+        compute="_compute_quantities",
+        store=True,
+        groups="base.group_user",
     )
     qty_returned = fields.Float(
         "Returned to Customer",
         digits="Product Unit of Measure",
         compute="_compute_quantities",
         store=True,
+        groups="base.group_user",
     )
     qty_scrapped = fields.Float(
-        "Scrapped", digits="Product Unit of Measure", compute="_compute_quantities", store=True
+        "Scrapped",
+        digits="Product Unit of Measure",
+        compute="_compute_quantities",
+        store=True,
+        groups="base.group_user",
     )
     qty_processed = fields.Float(
         digits="Product Unit of Measure",
         compute="_compute_quantities",
         store=True,
         help="Quantity for which outcome documents exist.",
+        groups="base.group_user",
     )
     qty_pending_return = fields.Float(
         "Pending Return",
@@ -258,6 +332,7 @@ class FactoryRmaLine(models.Model):
         compute="_compute_quantities",
         store=True,
         help="Replenish-first: replaced quantity whose goods have not come back yet.",
+        groups="base.group_user",
     )
     qty_to_credit = fields.Float(
         "To Credit",
@@ -265,6 +340,7 @@ class FactoryRmaLine(models.Model):
         compute="_compute_qty_to_credit",
         store=True,
         help="Received quantity of refund / return-only lines not yet credited.",
+        groups="base.group_user",
     )
     qty_credited = fields.Float(
         "Credited",
@@ -272,8 +348,11 @@ class FactoryRmaLine(models.Model):
         readonly=True,
         copy=False,
         help="Set by the accounting addon from the credit notes.",
+        groups="base.group_user",
     )
-    is_resolved = fields.Boolean(compute="_compute_is_resolved", store=True)
+    is_resolved = fields.Boolean(
+        compute="_compute_is_resolved", store=True, groups="base.group_user"
+    )
 
     _sql_constraints = [
         ("quantity_positive", "CHECK(quantity > 0)", "The requested quantity must be positive."),

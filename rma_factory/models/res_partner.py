@@ -10,11 +10,13 @@ class ResPartner(models.Model):
         default="c",
         help="Drives the replenish-first promise time: A same day, B 2 days, "
         "C 3 days (set on the return policy).",
+        groups="base.group_user",
     )
     rma_disclose_in_reports = fields.Boolean(
         "Name Allowed in Customer Reports",
         help="Supplier names are hidden in the reports sent to customers (confidentiality "
         "rule); tick to allow this supplier's name (e.g. power supply or wire suppliers).",
+        groups="base.group_user",
     )
     rma_ids = fields.One2many("factory.rma", "partner_id", string="RMAs")
     rma_count = fields.Integer(compute="_compute_rma_count", string="RMA Count")

@@ -17,3 +17,4 @@ from . import test_rma_roles
 from . import test_rma_concurrency
 from . import test_rma_integrity
 from . import test_rma_procurement
+from . import test_rma_confidentiality

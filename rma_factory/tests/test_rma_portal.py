@@ -211,3 +211,38 @@ class TestRmaPortal(RmaCommon, HttpCase):
         self.assertIn("You accepted the corrective action", res.text)
         self.rma.invalidate_recordset()
         self.assertEqual(self.rma.reply_state, "accepted")
+
+    def test_reply_refused_to_internal_users_and_wrong_tokens(self):
+        """Only the customer answers from the portal: internal users use
+        the buttons of the RMA form; a wrong token opens nothing."""
+        token = self.rma._portal_ensure_token()
+        message_count = len(self.rma.message_ids)
+        self.authenticate("rma_cs", "rma_cs")
+        res = self.url_open(f"/my/rma/{self.rma.id}")
+        self.assertEqual(res.status_code, 200)
+        self.assertNotIn("o_rma_portal_accept", res.text, "no answer buttons for the staff")
+        self.assertIn("o_rma_portal_internal_note", res.text)
+        for access_token in (None, token):
+            res = self._post_reply("accept", access_token=access_token)
+            self.assertEqual(res.status_code, 200)
+            self.assertIn("only the customer answers from the portal", res.text)
+        self.rma.invalidate_recordset()
+        self.assertEqual(self.rma.reply_state, "sent")
+        self.assertFalse(self.rma.date_reply_answer)
+        # anonymous with a wrong token: sent away, nothing recorded
+        self.authenticate(None, None)
+        res = self._post_reply("accept", access_token="wrong-token")
+        self.assertNotIn("You accepted the corrective action", res.text)
+        self.assertNotIn(self.rma.name, res.text)
+        self.rma.invalidate_recordset()
+        self.assertEqual(self.rma.reply_state, "sent")
+        self.assertEqual(len(self.rma.message_ids), message_count)
+        # the customer's portal user answers; a second click changes nothing
+        self.authenticate("portal_c_user", "portal_c_user")
+        res = self._post_reply("reject")
+        self.assertIn("you did not accept the corrective action", res.text)
+        res = self._post_reply("reject")
+        self.assertIn("Your answer could not be recorded", res.text)
+        self.rma.invalidate_recordset()
+        self.assertEqual(self.rma.reply_state, "rejected")
+        self.assertEqual(len(self._reply_activities()), 1)
