@@ -474,7 +474,10 @@ class FactoryRma(models.Model):
         compute="_compute_amount_total", store=True, groups="base.group_user"
     )
     product_summary = fields.Char(
-        "Products", compute="_compute_product_summary", help="Products and quantities returned."
+        "Products",
+        compute="_compute_product_summary",
+        help="Products and quantities returned.",
+        groups="base.group_user",
     )
     procurement_group_id = fields.Many2one(
         "procurement.group",

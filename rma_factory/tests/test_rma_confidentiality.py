@@ -51,6 +51,8 @@ RMA_FIELDS = {
     "company_currency_id": INTERNAL,
     "amount_total": INTERNAL,
     "approval_amount": INTERNAL,
+    "product_summary": INTERNAL,  # the kanban card's summary
+    "procurement_group_id": INTERNAL,
     # eligibility and approval
     "criterion_b": INTERNAL,
     "criterion_c": INTERNAL,  # "customer cannot pay"
