@@ -164,6 +164,8 @@ LINE_FIELDS = {
     "outcome_approved": INTERNAL,
     "outcome_approved_by": INTERNAL,
     "split_from_id": INTERNAL,
+    "surplus_of_id": INTERNAL,
+    "needs_outcome_approval": INTERNAL,
     "replacement_special_request": INTERNAL,
     "replacement_special_note": INTERNAL,
     # eligibility
