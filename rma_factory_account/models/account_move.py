@@ -26,12 +26,14 @@ class AccountMove(models.Model):
         index="btree_not_null",
         copy=False,
         readonly=True,
+        groups="base.group_user",
     )
     rma_writedown_amount = fields.Monetary(
         "Write-down Amount",
         currency_field="company_currency_id",
         copy=False,
         readonly=True,
+        groups="base.group_user",
         help="Loss this entry adds (negative: takes back) for the defective goods.",
     )
 

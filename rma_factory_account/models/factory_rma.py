@@ -1,11 +1,15 @@
 from collections import defaultdict
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
 #: RMA states in which received goods can be credited.
 CREDIT_STATES = ("received", "judged", "processing", "done")
+#: Who posts, reconciles and pays accounting documents.
+ACCOUNTING_GROUP = "account.group_account_invoice"
+RMA_USER_GROUP = "rma_factory.group_rma_user"
+RMA_MANAGER_GROUP = "rma_factory.group_rma_manager"
 
 
 class FactoryRma(models.Model):
@@ -27,9 +31,6 @@ class FactoryRma(models.Model):
         help="Paid repair, dealer charge-back and freight invoices of the RMA.",
     )
     charge_invoice_count = fields.Integer(compute="_compute_credit_note_count", compute_sudo=True)
-    company_currency_id = fields.Many2one(
-        related="company_id.currency_id", string="Company Currency"
-    )
     credit_note_count = fields.Integer(compute="_compute_credit_note_count", compute_sudo=True)
     refund_state = fields.Selection(
         [
@@ -75,6 +76,10 @@ class FactoryRma(models.Model):
         compute="_compute_refund_on_time",
         help="Refunded no later than the refund deadline.",
     )
+
+    def _workflow_fields(self):
+        """When the customer was refunded is recorded by the refund itself."""
+        return super()._workflow_fields() | {"refund_date"}
 
     @api.depends("credit_note_ids", "charge_invoice_ids")
     def _compute_credit_note_count(self):
@@ -149,35 +154,54 @@ class FactoryRma(models.Model):
             self.refund_state == "credited" and self.refund_payment_requested
         )
 
-    def _is_rma_or_invoicing_user(self):
-        """RMA users and accountants (without RMA rights) prepare credit
-        notes and charges."""
-        return (
-            self.env.su
-            or self.env.user.has_group("rma_factory.group_rma_user")
-            or self.env.user.has_group("account.group_account_invoice")
-        )
+    # ------------------------------------------------------------------
+    # Accounting documents: RMA users and managers prepare the drafts,
+    # accountants post, reconcile and pay
+    # ------------------------------------------------------------------
+    def _rma_posts_accounting(self):
+        """Whether the caller posts and pays the accounting documents its
+        RMA action creates: accountants (and server code). RMA users and
+        managers without accounting rights leave drafts for accounting."""
+        return self.env.su or self.env.user.has_group(ACCOUNTING_GROUP)
 
-    def _is_rma_manager_or_invoicing_user(self):
-        """RMA Managers and accountants post the charges and costs that
-        need a decision (claims, unreturned parts, freight costs)."""
-        return (
-            self.env.su
-            or self.env.user.has_group("rma_factory.group_rma_manager")
-            or self.env.user.has_group("account.group_account_invoice")
+    def _rma_prepare_model(self, model):
+        """``account.move`` or ``account.payment`` to create the draft an RMA
+        action prepares. RMA users and managers may not create accounting
+        documents: once the action checked their group and the RMA's state,
+        the draft it causes (and nothing else) is created as superuser; it
+        is posted only by someone with accounting rights."""
+        Model = self.env[model]
+        return Model if Model.has_access("create") else Model.sudo()
+
+    def _rma_post_or_hand_over(self, documents, label):
+        """Post ``documents`` (journal entries or payments of this RMA) when
+        the caller has accounting rights; otherwise they stay drafts and the
+        chatter tells accounting. Returns whether they were posted."""
+        self.ensure_one()
+        if not documents:
+            return False
+        if self._rma_posts_accounting():
+            documents.with_env(self.env).action_post()
+            return True
+        self.message_post(
+            body=_(
+                "%(documents)s prepared as draft, to be posted by accounting: %(names)s",
+                documents=label,
+                names=", ".join(documents.sudo().mapped("display_name")),
+            )
         )
+        return False
 
     def _check_can_create_credit_note(self):
+        self._check_any_group([RMA_USER_GROUP, ACCOUNTING_GROUP], _("create RMA credit notes"))
         self._check_state(CREDIT_STATES, _("Crediting"))
-        if not self._is_rma_or_invoicing_user():
-            raise AccessError(_("Only RMA users and accountants can create RMA credit notes."))
 
     def action_create_credit_note(self):
         """One red-ink credit note per RMA and original invoice for the
         received, accepted quantity of refund and return-only lines. A
         second click creates nothing while the first note exists."""
-        self._lock_for_update()
         self._check_can_create_credit_note()
+        self._lock_for_update()
         lines = self._lines_to_credit()
         concessions = self._concessions_to_credit()
         if not lines and not concessions:
@@ -188,8 +212,13 @@ class FactoryRma(models.Model):
         if undetermined:
             return self._action_open_credit_wizard(undetermined)
         invoice_lines = self.env["account.move.line"]
-        for line in lines:
+        for line in lines | concessions:
             invoice_lines |= line._origin_invoice_lines()
+        # Two accountants crediting RMAs that share an invoice line (or the
+        # never-billed units of a sale line) decide one after the other:
+        # the later one is retried on fresh data, before anything is read.
+        self._serialize_on(invoice_lines)
+        self._serialize_on(lines.sale_line_id)
         credited = self.env["factory.rma.line"]._credited_qty_by_invoice_line(invoice_lines)
         by_invoice = defaultdict(list)
         never_billed = {}
@@ -217,17 +246,14 @@ class FactoryRma(models.Model):
         # Units of a partly invoiced sale line that were never billed: the
         # sale quantities change, nothing to credit (checked above).
         for line, qty in never_billed.items():
-            line.sudo().qty_not_invoiced += qty
+            line._write_workflow({"qty_not_invoiced": line.qty_not_invoiced + qty})
         for line in concessions:
             invoice_line = line._concession_origin_line()
             by_invoice[(line.rma_id, invoice_line.move_id)].append(
                 line._prepare_concession_credit_line_vals(invoice_line)
             )
-        Move = self.env["account.move"]
-        if not Move.has_access("create"):
-            # RMA users without accounting rights prepare the draft (rights
-            # checked above); only accountants can post it.
-            Move = Move.sudo()
+        # Credit notes are drafts, whoever creates them: accounting posts.
+        Move = self._rma_prepare_model("account.move")
         vals_by_company = defaultdict(list)
         for (rma, invoice), lines_vals in by_invoice.items():
             if invoice:
@@ -245,12 +271,15 @@ class FactoryRma(models.Model):
         if not moves:
             return True
         if not moves.has_access("read"):
-            self.message_post(
-                body=_(
-                    "Draft credit notes created, to be posted by accounting: %s",
-                    ", ".join(moves.sudo().mapped("display_name")),
-                )
-            )
+            for rma in self:
+                notes = moves.sudo().filtered(lambda m, rma=rma: m.rma_id == rma)
+                if notes:
+                    rma.message_post(
+                        body=_(
+                            "Draft credit notes created, to be posted by accounting: %s",
+                            ", ".join(notes.mapped("display_name")),
+                        )
+                    )
             return True
         return self._action_view_credit_notes(moves)
 
@@ -282,7 +311,7 @@ class FactoryRma(models.Model):
         return {
             "move_type": "out_refund",
             "partner_id": self.partner_id.commercial_partner_id.id,
-            "currency_id": self.company_id.currency_id.id,
+            "currency_id": self.currency_id.id,
             "invoice_origin": self.name,
             "ref": _("%(rma)s concession", rma=self.name),
             "company_id": self.company_id.id,
@@ -320,8 +349,7 @@ class FactoryRma(models.Model):
     # Refund payments
     # ------------------------------------------------------------------
     def _check_can_register_refund(self):
-        if not (self.env.su or self.env.user.has_group("account.group_account_invoice")):
-            raise AccessError(_("Only accountants can register refund payments."))
+        self._check_group(ACCOUNTING_GROUP, _("register refund payments"))
         self._check_state(CREDIT_STATES, _("Registering a refund payment"))
 
     def action_register_refund_payment(self):
@@ -329,8 +357,8 @@ class FactoryRma(models.Model):
         each posted credit note (the invoice was already paid), on the
         journal and with the method of the invoice's original payment,
         reconciled with the credit note."""
-        self._lock_for_update()
         self._check_can_register_refund()
+        self._lock_for_update()
         payments = self.env["account.payment"]
         for rma in self:
             notes = rma.credit_note_ids.filtered(
@@ -354,7 +382,10 @@ class FactoryRma(models.Model):
                 new = wizard._create_payments()
                 new.rma_id = rma
                 payments |= new
-        self.sudo().write({"refund_payment_requested": True, "refund_date": fields.Datetime.now()})
+        # accountants read RMAs without writing them: the refund is theirs
+        self._write_workflow(
+            {"refund_payment_requested": True, "refund_date": fields.Datetime.now()}
+        )
         self._close_refund_escalations()
         self.sudo()._notify_customer("rma_factory_account.mail_template_rma_refund_done")
         return payments
@@ -431,7 +462,7 @@ class FactoryRma(models.Model):
             )
         )
         if refunded:
-            refunded.refund_date = now
+            refunded._write_workflow({"refund_date": now})
         settled = self.sudo().filtered(lambda r: not r._is_refund_overdue(now))
         if settled:
             settled._close_escalations(["refund"])
@@ -439,12 +470,18 @@ class FactoryRma(models.Model):
     # ------------------------------------------------------------------
     # Write-down of defective goods
     # ------------------------------------------------------------------
+    def _check_can_write_down(self):
+        self._check_any_group(
+            [RMA_MANAGER_GROUP, ACCOUNTING_GROUP], _("write defective goods down")
+        )
+        self._check_state(("processing", "done"), _("Writing goods down"))
+
     def action_open_writedown_wizard(self):
         """Button: write the goods in RMA/Defective down to their realisable
         value (RMA Manager or accountant)."""
         self.ensure_one()
+        self._check_can_write_down()
         Wizard = self.env["factory.rma.writedown.wizard"]
-        Wizard._check_can_write_down()
         wizard = Wizard.create(Wizard._prepare_wizard_vals(self))
         return {
             "type": "ir.actions.act_window",

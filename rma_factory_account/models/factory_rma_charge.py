@@ -1,10 +1,10 @@
 from collections import defaultdict
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare
 
-from .factory_rma import CREDIT_STATES
+from .factory_rma import ACCOUNTING_GROUP, CREDIT_STATES, RMA_MANAGER_GROUP, RMA_USER_GROUP
 
 
 class FactoryRma(models.Model):
@@ -14,28 +14,31 @@ class FactoryRma(models.Model):
 
     _inherit = "factory.rma"
 
+    # Costs are internal: portal customers read only what the portal shows.
     freight_amount = fields.Monetary(
         "Freight Cost",
-        currency_field="company_currency_id",
         tracking=True,
-        help="Freight of the return; split between customer and company by the payer.",
+        groups="base.group_user",
+        help="Freight of the return, in the RMA's currency; split between customer and "
+        "company by the payer.",
     )
     freight_customer_percent = fields.Float(
         "Charged Freight Share (%)",
         compute="_compute_freight_customer_percent",
         store=True,
         readonly=False,
+        groups="base.group_user",
         help="Share of the freight invoiced to the customer (or the dealer): 100 when they "
         "pay it, 0 when the company does, the split share otherwise (e.g. 50 for a quality "
         "return shared half and half).",
     )
     freight_customer_amount = fields.Monetary(
-        "Freight Charged", currency_field="company_currency_id", compute="_compute_freight"
+        "Freight Charged", compute="_compute_freight", groups="base.group_user"
     )
     freight_company_cost = fields.Monetary(
         "Freight Cost to Company",
-        currency_field="company_currency_id",
         compute="_compute_freight",
+        groups="base.group_user",
         help="Share of the freight the company bears, recorded against the RMA.",
     )
     freight_cost_move_id = fields.Many2one(
@@ -43,6 +46,7 @@ class FactoryRma(models.Model):
         "Freight Cost Entry",
         readonly=True,
         copy=False,
+        groups="base.group_user",
         help="Entry of the company's share of the freight (Dr freight cost / Cr accrual).",
     )
     claim_state = fields.Selection(
@@ -54,6 +58,28 @@ class FactoryRma(models.Model):
         help="The return deadline of the spare-part RMA has passed and a defective part has "
         "not come back.",
     )
+
+    def _workflow_fields(self):
+        """The freight cost entry is linked by its button."""
+        return super()._workflow_fields() | {"freight_cost_move_id"}
+
+    def _claim_filed_fields(self):
+        """What the carrier was claimed: fixed once the claim is filed, so
+        that its invoice bills exactly the amount sent to the carrier."""
+        return {"claim_amount", "claim_reference"}
+
+    def write(self, vals):
+        if not self.env.su and self._claim_filed_fields() & set(vals):
+            filed = self.filtered(lambda r: r.claim_state not in (False, "to_claim"))
+            if filed:
+                raise UserError(
+                    _(
+                        "The carrier claim of %s is filed: its amount and reference stay those "
+                        "sent to the carrier.",
+                        filed[0].name,
+                    )
+                )
+        return super().write(vals)
 
     def _freight_percent_depends(self):
         return [name for name in ("freight_payer", "freight_split_percent") if name in self._fields]
@@ -84,7 +110,7 @@ class FactoryRma(models.Model):
     @api.depends("freight_amount", "freight_customer_percent")
     def _compute_freight(self):
         for rma in self:
-            currency = rma.company_id.currency_id
+            currency = rma.currency_id or rma.company_id.currency_id
             share = currency.round(rma.freight_amount * rma.freight_customer_percent / 100.0)
             rma.freight_customer_amount = share
             rma.freight_company_cost = rma.freight_amount - share
@@ -93,9 +119,8 @@ class FactoryRma(models.Model):
     # Charges: paid repair, dealer charge-back, freight
     # ------------------------------------------------------------------
     def _check_can_charge(self):
+        self._check_any_group([RMA_USER_GROUP, ACCOUNTING_GROUP], _("create RMA charges"))
         self._check_state(CREDIT_STATES, _("Charging"))
-        if not self._is_rma_or_invoicing_user():
-            raise AccessError(_("Only RMA users and accountants can create RMA charges."))
 
     def action_create_repair_quotation(self):
         """Paid repair (帮修品): Odoo's repair quotation for the charged
@@ -159,8 +184,7 @@ class FactoryRma(models.Model):
                 partner = line.responsible_partner_id or dealer_partner
                 dealer_partner = partner
                 by_partner[partner].append(line._prepare_dealer_charge_line_vals(qty))
-        currency = self.company_id.currency_id
-        if not currency.is_zero(self.freight_customer_amount) and not self._charged_lines(
+        if not self.currency_id.is_zero(self.freight_customer_amount) and not self._charged_lines(
             "freight"
         ):
             by_partner[dealer_partner].append(self._prepare_freight_charge_line_vals())
@@ -178,6 +202,9 @@ class FactoryRma(models.Model):
         }
 
     def _prepare_charge_invoice_vals(self, partner):
+        """Header of an invoice the RMA charges (charges, claim, unreturned
+        part, replacement paid by the deposit): in the RMA's currency, the
+        currency of its origin documents."""
         self.ensure_one()
         return {
             "move_type": "out_invoice",
@@ -185,19 +212,18 @@ class FactoryRma(models.Model):
             "invoice_origin": self.name,
             "ref": _("%(rma)s charges", rma=self.name),
             "company_id": self.company_id.id,
-            "currency_id": self.company_id.currency_id.id,
+            "currency_id": self.currency_id.id,
             "rma_id": self.id,
         }
 
     def action_create_charge_invoice(self):
         """Dealer charge-back (在其帐上扣除相应金额) and customer freight:
         one customer invoice per RMA and payer for what is not charged yet.
-        A second click creates nothing."""
-        self._lock_for_update()
+        A second click creates nothing. The invoices are drafts: accounting
+        posts them."""
         self._check_can_charge()
-        Move = self.env["account.move"]
-        if not Move.has_access("create"):
-            Move = Move.sudo()
+        self._lock_for_update()
+        Move = self._rma_prepare_model("account.move")
         moves = self.env["account.move"]
         for rma in self:
             for partner, lines_vals in rma._prepare_charge_lines_vals().items():
@@ -243,14 +269,13 @@ class FactoryRma(models.Model):
         )
 
     def _check_can_invoice_claim(self):
-        if not self._is_rma_manager_or_invoicing_user():
-            raise AccessError(_("Only RMA Managers and accountants can invoice a carrier claim."))
+        self._check_any_group([RMA_MANAGER_GROUP, ACCOUNTING_GROUP], _("invoice a carrier claim"))
         for rma in self:
             if rma.rma_type != "shortage" or rma.claim_state != "accepted":
                 raise UserError(_("The carrier has not accepted a claim on %(rma)s.", rma=rma.name))
             if not rma.carrier_id:
                 raise UserError(_("Set the carrier of %(rma)s first.", rma=rma.name))
-            if rma.company_id.currency_id.compare_amounts(rma.claim_amount, 0.0) <= 0:
+            if rma.currency_id.compare_amounts(rma.claim_amount, 0.0) <= 0:
                 raise UserError(_("The claim amount of %(rma)s must be positive.", rma=rma.name))
             if rma._claim_invoices():
                 raise UserError(
@@ -258,7 +283,9 @@ class FactoryRma(models.Model):
                 )
 
     def _prepare_claim_invoice_vals(self):
-        """Customer invoice to the carrier for the accepted claim."""
+        """Customer invoice to the carrier for the accepted claim: the amount
+        filed with the carrier (fixed since the claim was filed), in the
+        RMA's currency."""
         self.ensure_one()
         vals = self._prepare_charge_invoice_vals(self.carrier_id.commercial_partner_id)
         vals["ref"] = _(
@@ -282,19 +309,17 @@ class FactoryRma(models.Model):
 
     def action_invoice_carrier_claim(self):
         """Button "Invoice Carrier Claim": once the carrier accepted the
-        claim, invoice it the claim amount (posted); the claim becomes paid
-        with the invoice."""
-        self._lock_for_update()
+        claim, invoice it the claim amount; the claim becomes paid with the
+        invoice. Posted when the caller has accounting rights, else a draft
+        for accounting."""
         self._check_can_invoice_claim()
+        self._lock_for_update()
+        Move = self._rma_prepare_model("account.move")
         moves = self.env["account.move"]
         for rma in self:
-            moves |= (
-                self.env["account.move"]
-                .sudo()
-                .with_company(rma.company_id)
-                .create(rma._prepare_claim_invoice_vals())
-            )
-        moves.sudo().action_post()
+            move = Move.with_company(rma.company_id).create(rma._prepare_claim_invoice_vals())
+            rma._rma_post_or_hand_over(move, _("Carrier claim invoice"))
+            moves |= move
         moves = moves.with_env(self.env)
         if not moves.has_access("read"):
             return True
@@ -324,10 +349,9 @@ class FactoryRma(models.Model):
         return self.line_ids.filtered(lambda x: x._qty_spare_to_charge() > 0)
 
     def _check_can_charge_unreturned_part(self, now):
-        if not self._is_rma_manager_or_invoicing_user():
-            raise AccessError(
-                _("Only RMA Managers and accountants can charge an unreturned spare part.")
-            )
+        self._check_any_group(
+            [RMA_MANAGER_GROUP, ACCOUNTING_GROUP], _("charge an unreturned spare part")
+        )
         for rma in self:
             if rma.rma_type != "spare_part":
                 raise UserError(_("%(rma)s is not a spare-part RMA.", rma=rma.name))
@@ -350,11 +374,13 @@ class FactoryRma(models.Model):
 
     def action_charge_unreturned_part(self):
         """Button "Charge Unreturned Part": past the return deadline, invoice
-        the spare parts whose defective part did not come back and cancel
-        their open receipt so that the RMA can finish."""
+        the spare parts whose defective part did not come back (posted when
+        the caller has accounting rights, else a draft for accounting) and
+        cancel their open receipt so that the RMA can finish."""
         self._lock_for_update()
         now = fields.Datetime.now()
         self._check_can_charge_unreturned_part(now)
+        Move = self._rma_prepare_model("account.move")
         moves = self.env["account.move"]
         for rma in self:
             lines = rma._unreturned_spare_lines(now)
@@ -363,9 +389,10 @@ class FactoryRma(models.Model):
             vals["invoice_line_ids"] = [
                 fields.Command.create(line._prepare_spare_part_charge_line_vals()) for line in lines
             ]
-            moves |= self.env["account.move"].sudo().with_company(rma.company_id).create(vals)
+            move = Move.with_company(rma.company_id).create(vals)
             lines._cancel_open_receipts()
-        moves.sudo().action_post()
+            rma._rma_post_or_hand_over(move, _("Unreturned spare part invoice"))
+            moves |= move
         self._finish_charged_spare_parts()
         self._sync_state_from_stock()
         moves = moves.with_env(self.env)
@@ -421,46 +448,62 @@ class FactoryRma(models.Model):
         return expense, accrual, journal
 
     def _check_can_post_freight_cost(self):
-        if not self._is_rma_manager_or_invoicing_user():
-            raise AccessError(_("Only RMA Managers and accountants can post freight costs."))
+        self._check_any_group([RMA_MANAGER_GROUP, ACCOUNTING_GROUP], _("record the freight cost"))
         for rma in self:
             if rma.state in ("draft", "submitted", "rejected", "cancelled"):
                 raise UserError(_("%(rma)s is not approved.", rma=rma.name))
-            if rma.company_id.currency_id.compare_amounts(rma.freight_company_cost, 0.0) <= 0:
+            if rma.currency_id.compare_amounts(rma.freight_company_cost, 0.0) <= 0:
                 raise UserError(_("The company bears no freight on %(rma)s.", rma=rma.name))
-            if rma.freight_cost_move_id.state in ("draft", "posted"):
-                raise UserError(_("The freight cost of %(rma)s is already posted.", rma=rma.name))
+            if rma.sudo().freight_cost_move_id.state in ("draft", "posted"):
+                raise UserError(_("The freight cost of %(rma)s is already recorded.", rma=rma.name))
             rma._freight_cost_accounts()
 
     def _prepare_freight_cost_move_vals(self):
-        """Dr freight cost / Cr freight accrual for the company's share."""
+        """Dr freight cost / Cr freight accrual for the company's share, in
+        the RMA's currency; its company-currency value at the entry date."""
         self.ensure_one()
         expense, accrual, journal = self._freight_cost_accounts()
+        company = self.company_id
+        currency = self.currency_id
+        date = fields.Date.context_today(self)
         amount = self.freight_company_cost
+        balance = currency._convert(amount, company.currency_id, company, date)
         label = _("%(rma)s: company share of the return freight", rma=self.name)
-        common = {"name": label, "partner_id": (self.carrier_id or self.partner_id).id}
+        common = {
+            "name": label,
+            "partner_id": (self.carrier_id or self.partner_id).id,
+            "currency_id": currency.id,
+        }
         return {
             "move_type": "entry",
             "journal_id": journal.id,
-            "company_id": self.company_id.id,
-            "date": fields.Date.context_today(self),
+            "company_id": company.id,
+            "currency_id": currency.id,
+            "date": date,
             "ref": label,
             "rma_id": self.id,
             "line_ids": [
-                fields.Command.create(dict(common, account_id=expense.id, balance=amount)),
-                fields.Command.create(dict(common, account_id=accrual.id, balance=-amount)),
+                fields.Command.create(
+                    dict(common, account_id=expense.id, balance=balance, amount_currency=amount)
+                ),
+                fields.Command.create(
+                    dict(common, account_id=accrual.id, balance=-balance, amount_currency=-amount)
+                ),
             ],
         }
 
     def action_post_freight_cost(self):
         """Button "Post Freight Cost": record the freight the company bears
-        (company payer, or its part of a split) against the RMA, once."""
+        (company payer, or its part of a split) against the RMA, once:
+        posted when the caller has accounting rights, else a draft entry
+        for accounting."""
         self._lock_for_update()
         self._check_can_post_freight_cost()
-        moves = self.env["account.move"].sudo()
-        for rma in self.sudo():
-            move = moves.create(rma._prepare_freight_cost_move_vals())
-            move.action_post()
-            rma.freight_cost_move_id = move
-            moves |= move
+        Move = self._rma_prepare_model("account.move")
+        for rma in self:
+            move = Move.with_company(rma.company_id).create(
+                rma.sudo()._prepare_freight_cost_move_vals()
+            )
+            rma._write_workflow({"freight_cost_move_id": move.id})
+            rma._rma_post_or_hand_over(move, _("Freight cost entry"))
         return True
