@@ -1,11 +1,15 @@
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 
 class FactoryRma(models.Model):
     """Advance replacement against a deposit (先发新货,再退回, 押金): the
-    customer's deposit payment, its release and its application to the
-    replacement's invoice."""
+    customer's deposit is a payment credited to the deposits liability, in
+    the RMA's currency. It is paid back from that payment — what it still
+    holds, never an editable amount — or applied to the replacement's
+    invoice. RMA Managers record the steps; the payments and entries are
+    posted by accounting (drafts when the manager has no accounting
+    rights), and are matched once posted."""
 
     _inherit = "factory.rma"
 
@@ -14,6 +18,7 @@ class FactoryRma(models.Model):
         "Deposit Payment",
         readonly=True,
         copy=False,
+        groups="base.group_user",
         help="Customer payment of the deposit, credited to the RMA customer deposits account.",
     )
     deposit_return_payment_id = fields.Many2one(
@@ -21,6 +26,7 @@ class FactoryRma(models.Model):
         "Deposit Paid Back",
         readonly=True,
         copy=False,
+        groups="base.group_user",
         help="Outbound payment that gave the deposit back.",
     )
     deposit_transfer_move_id = fields.Many2one(
@@ -28,13 +34,19 @@ class FactoryRma(models.Model):
         "Deposit Applied",
         readonly=True,
         copy=False,
+        groups="base.group_user",
         help="Entry moving the deposit to the customer's receivable, against the invoice of "
         "the replacement.",
     )
 
-    # ------------------------------------------------------------------
-    # Advance replacement against a deposit (先发新货,再退回, 押金)
-    # ------------------------------------------------------------------
+    def _workflow_fields(self):
+        """The deposit's payments and entries are linked by its buttons."""
+        return super()._workflow_fields() | {
+            "deposit_payment_id",
+            "deposit_return_payment_id",
+            "deposit_transfer_move_id",
+        }
+
     def _deposit_accounting(self):
         """(liability account, payment journal) of the deposit; a clear
         error before anything is written when one is missing."""
@@ -71,10 +83,99 @@ class FactoryRma(models.Model):
 
     def _check_deposit_amount(self):
         for rma in self:
-            if rma.company_id.currency_id.compare_amounts(rma.deposit_amount, 0.0) <= 0:
+            if rma.currency_id.compare_amounts(rma.deposit_amount, 0.0) <= 0:
                 raise UserError(_("The deposit of %s must be positive.", rma.name))
 
-    def _prepare_deposit_payment_vals(self, payment_type):
+    # ------------------------------------------------------------------
+    # What the deposit holds
+    # ------------------------------------------------------------------
+    def _deposit_held_lines(self):
+        """Posted deposits-liability items of the deposit payment not yet
+        matched with a release or an application."""
+        self.ensure_one()
+        account = self.company_id.rma_deposit_account_id
+        return self.sudo().deposit_payment_id.move_id.line_ids.filtered(
+            lambda x: x.parent_state == "posted" and x.account_id == account and not x.reconciled
+        )
+
+    def _deposit_held(self):
+        """(amount in the payment's currency, company-currency balance,
+        currency) the deposit payment still holds: what is paid back or
+        applied."""
+        self.ensure_one()
+        lines = self._deposit_held_lines()
+        currency = lines.currency_id[:1] or self.sudo().deposit_payment_id.currency_id
+        return (
+            -sum(lines.mapped("amount_residual_currency")),
+            -sum(lines.mapped("amount_residual")),
+            currency,
+        )
+
+    def _check_deposit_held(self, action_label):
+        """Before a release or an application: accounting has posted the
+        deposit payment (the money is there) and it still holds something."""
+        for rma in self:
+            payment = rma.sudo().deposit_payment_id
+            if not payment:
+                continue
+            if payment.state not in ("in_process", "paid"):
+                raise UserError(
+                    _(
+                        "%(action)s: the deposit payment %(payment)s of %(rma)s is not posted "
+                        "yet. Accounting posts it once the money is received.",
+                        action=action_label,
+                        payment=payment.display_name,
+                        rma=rma.name,
+                    )
+                )
+            amount, _balance, currency = rma._deposit_held()
+            if currency.compare_amounts(amount, 0.0) <= 0:
+                raise UserError(
+                    _(
+                        "%(action)s: the deposit payment %(payment)s of %(rma)s holds nothing "
+                        "any more.",
+                        action=action_label,
+                        payment=payment.display_name,
+                        rma=rma.name,
+                    )
+                )
+
+    def _deposit_still_held(self):
+        """RMAs whose received deposit is neither released nor applied."""
+        return self.filtered(lambda r: r.deposit_state == "received")
+
+    def _check_can_cancel(self):
+        """A received deposit is released or applied first: a cancelled RMA
+        never keeps the customer's money."""
+        res = super()._check_can_cancel()
+        held = self._deposit_still_held()
+        if held:
+            raise UserError(
+                _(
+                    "%s holds the customer's deposit: release it or apply it before "
+                    "cancelling the RMA.",
+                    held[0].name,
+                )
+            )
+        return res
+
+    def _check_can_reset(self):
+        res = super()._check_can_reset()
+        held = self._deposit_still_held()
+        if held:
+            raise UserError(
+                _(
+                    "%s holds the customer's deposit: release it or apply it before "
+                    "resetting the RMA to draft.",
+                    held[0].name,
+                )
+            )
+        return res
+
+    # ------------------------------------------------------------------
+    # Payments and entries
+    # ------------------------------------------------------------------
+    def _prepare_deposit_payment_vals(self, payment_type, amount, currency):
         """Inbound (deposit received) or outbound (deposit paid back)
         customer payment whose counterpart is the deposits liability."""
         self.ensure_one()
@@ -84,9 +185,9 @@ class FactoryRma(models.Model):
             "payment_type": payment_type,
             "partner_type": "customer",
             "partner_id": self.partner_id.commercial_partner_id.id,
-            "amount": self.deposit_amount,
-            "currency_id": self.company_id.currency_id.id,
-            "journal_id": (self.deposit_payment_id.journal_id or journal).id,
+            "amount": amount,
+            "currency_id": currency.id,
+            "journal_id": (self.sudo().deposit_payment_id.journal_id or journal).id,
             "company_id": self.company_id.id,
             "destination_account_id": account.id,
             "date": fields.Date.context_today(self),
@@ -95,87 +196,97 @@ class FactoryRma(models.Model):
             else _("%(rma)s: deposit paid back", rma=self.name),
         }
 
-    def _create_deposit_payment(self, payment_type):
-        """Posted deposit payment (sudo: RMA Managers record deposits without
-        accounting rights, the core checked theirs)."""
+    def _create_deposit_payment(self, payment_type, amount, currency, link_field, label):
+        """Deposit payment linked to the RMA through ``link_field``, then
+        posted when the caller has accounting rights (else a draft for
+        accounting, see ``_rma_prepare_model``)."""
         self.ensure_one()
+        Payment = self._rma_prepare_model("account.payment")
         payment = (
-            self.env["account.payment"]
-            .sudo()
-            .with_company(self.company_id)
-            .create(self._prepare_deposit_payment_vals(payment_type))
+            Payment.with_company(self.company_id)
+            .create(self._prepare_deposit_payment_vals(payment_type, amount, currency))
+            .with_env(self.env)
         )
-        payment.action_post()
-        if not payment.move_id:
+        self._write_workflow({link_field: payment.id})
+        if self._rma_post_or_hand_over(payment, label) and not payment.sudo().move_id:
             raise UserError(
                 _(
                     "The journal %(journal)s has no outstanding account: the deposit of %(rma)s "
                     "cannot be posted.",
-                    journal=payment.journal_id.display_name,
+                    journal=payment.sudo().journal_id.display_name,
                     rma=self.name,
                 )
             )
         return payment
 
-    def _deposit_lines(self, moves):
-        """Unreconciled deposits-liability journal items of ``moves``."""
-        account = self.company_id.rma_deposit_account_id
-        return moves.sudo().line_ids.filtered(
-            lambda x: x.account_id == account and not x.reconciled
-        )
-
     def action_deposit_received(self):
         """Called by the deposit button: after the core's checks and the
-        replacement delivery, post the customer's deposit as an inbound
-        payment credited to the deposits liability."""
+        replacement delivery, the customer's deposit becomes an inbound
+        payment of the deposit amount credited to the deposits liability."""
         for rma in self:
             rma._deposit_accounting()
         self._check_deposit_amount()
         res = super().action_deposit_received()
-        for rma in self.sudo():
-            rma.deposit_payment_id = rma._create_deposit_payment("inbound")
+        for rma in self:
+            rma._create_deposit_payment(
+                "inbound",
+                rma.deposit_amount,
+                rma.currency_id,
+                "deposit_payment_id",
+                _("Deposit payment"),
+            )
         return res
 
     def action_release_deposit(self):
         """Called by the release button once every line came back (checked
-        by the core): pay the deposit back on the same journal and clear
-        the liability."""
+        by the core): pay back what the deposit payment holds, on its
+        journal and in its currency; the liability is matched once the
+        payment back is posted."""
         for rma in self:
             rma._deposit_accounting()
+        self._check_deposit(("received",), _("Releasing the deposit"))
+        self._check_deposit_held(_("Releasing the deposit"))
         res = super().action_release_deposit()
-        for rma in self.sudo():
-            if not rma.deposit_payment_id:
+        for rma in self:
+            if not rma.sudo().deposit_payment_id:
                 continue
-            payment = rma._create_deposit_payment("outbound")
-            rma.deposit_return_payment_id = payment
-            rma._deposit_lines(rma.deposit_payment_id.move_id | payment.move_id).reconcile()
+            amount, _balance, currency = rma._deposit_held()
+            rma._create_deposit_payment(
+                "outbound",
+                amount,
+                currency,
+                "deposit_return_payment_id",
+                _("Deposit payment back"),
+            )
         return res
 
     def action_apply_deposit(self):
         """Called by the apply button: the deposit pays for the replacement.
-        Invoice the replaced quantity at its original price, move the
-        deposit to the customer's receivable and reconcile it with that
-        invoice (what is left is invoice minus deposit, or customer credit)."""
+        Invoice the replaced quantity at its original price and move what
+        the deposit holds to the customer's receivable; once posted, they
+        are matched (what is left is invoice minus deposit, or customer
+        credit)."""
         for rma in self:
             rma._deposit_accounting()
+        self._check_deposit(("received",), _("Applying the deposit"))
+        self._check_deposit_held(_("Applying the deposit"))
         res = super().action_apply_deposit()
-        for rma in self.sudo():
-            if not rma.deposit_payment_id:
+        Move = self._rma_prepare_model("account.move")
+        for rma in self:
+            if not rma.sudo().deposit_payment_id:
                 continue
             invoice = rma._create_deposit_invoice()
-            move = self.env["account.move"].sudo().create(rma._prepare_deposit_transfer_vals())
-            move.action_post()
-            rma.deposit_transfer_move_id = move
-            rma._deposit_lines(rma.deposit_payment_id.move_id | move).reconcile()
-            receivable = (invoice | move).line_ids.filtered(
-                lambda x: x.account_id.account_type == "asset_receivable" and not x.reconciled
+            transfer = Move.with_company(rma.company_id).create(
+                rma._prepare_deposit_transfer_vals()
             )
-            if len(receivable.account_id) == 1:
-                receivable.reconcile()
+            rma._write_workflow({"deposit_transfer_move_id": transfer.id})
+            rma._rma_post_or_hand_over(
+                (invoice | transfer).with_env(self.env), _("Deposit applied to the replacement")
+            )
         return res
 
     def _create_deposit_invoice(self):
-        """Posted customer invoice of the replaced quantity, linked to the RMA."""
+        """Draft customer invoice of the replaced quantity, linked to the RMA."""
         self.ensure_one()
         lines_vals = [
             line._prepare_deposit_invoice_line_vals()
@@ -186,38 +297,103 @@ class FactoryRma(models.Model):
         vals = self._prepare_charge_invoice_vals(self.partner_id.commercial_partner_id)
         vals["ref"] = _("%(rma)s: replacement paid by the deposit", rma=self.name)
         vals["invoice_line_ids"] = [fields.Command.create(v) for v in lines_vals]
-        invoice = self.env["account.move"].sudo().with_company(self.company_id).create(vals)
-        invoice.action_post()
-        return invoice
+        Move = self._rma_prepare_model("account.move")
+        return Move.with_company(self.company_id).create(vals)
 
     def _prepare_deposit_transfer_vals(self):
-        """Dr deposits liability / Cr customer receivable for the deposit."""
+        """Dr deposits liability / Cr customer receivable for what the
+        deposit payment holds, in its currency and at its company-currency
+        value, so that the liability is cleared exactly."""
         self.ensure_one()
         account, _journal = self._deposit_accounting()
+        amount, balance, currency = self._deposit_held()
         partner = self.partner_id.commercial_partner_id
         receivable = partner.with_company(self.company_id).property_account_receivable_id
-        journal = self.env["account.journal"].search(
-            [
-                *self.env["account.journal"]._check_company_domain(self.company_id),
-                ("type", "=", "general"),
-            ],
-            limit=1,
+        journal = (
+            self.env["account.journal"]
+            .sudo()
+            .search(
+                [
+                    *self.env["account.journal"]._check_company_domain(self.company_id),
+                    ("type", "=", "general"),
+                ],
+                limit=1,
+            )
         )
         label = _("%(rma)s: deposit applied to the replacement", rma=self.name)
-        common = {"name": label, "partner_id": partner.id}
+        common = {"name": label, "partner_id": partner.id, "currency_id": currency.id}
         return {
             "move_type": "entry",
             "journal_id": journal.id,
             "company_id": self.company_id.id,
+            "currency_id": currency.id,
             "date": fields.Date.context_today(self),
             "ref": label,
             "rma_id": self.id,
             "line_ids": [
                 fields.Command.create(
-                    dict(common, account_id=account.id, balance=self.deposit_amount)
+                    dict(common, account_id=account.id, balance=balance, amount_currency=amount)
                 ),
                 fields.Command.create(
-                    dict(common, account_id=receivable.id, balance=-self.deposit_amount)
+                    dict(
+                        common,
+                        account_id=receivable.id,
+                        balance=-balance,
+                        amount_currency=-amount,
+                    )
                 ),
             ],
         }
+
+    # ------------------------------------------------------------------
+    # Matching, once accounting has posted
+    # ------------------------------------------------------------------
+    def _deposit_invoices(self):
+        self.ensure_one()
+        return self.charge_invoice_ids.filtered(
+            lambda m: any(x.rma_charge_type == "deposit" for x in m.invoice_line_ids)
+        )
+
+    def _reconcile_deposit(self, env):
+        """Match the posted deposit documents, as ``env`` (the accountant
+        who posted them): the liability items of the deposit payment with
+        those of the payment back or of the transfer, and the transfer's
+        receivable with the replacement's invoice."""
+        for rma in self.sudo():
+            account = rma.company_id.rma_deposit_account_id
+            moves = (
+                rma.deposit_payment_id.move_id
+                | rma.deposit_return_payment_id.move_id
+                | rma.deposit_transfer_move_id
+            ).filtered(lambda m: m.state == "posted")
+            liability = moves.line_ids.filtered(
+                lambda x, account=account: x.account_id == account and not x.reconciled
+            )
+            if any(x.balance > 0 for x in liability) and any(x.balance < 0 for x in liability):
+                liability.with_env(env).reconcile()
+            transfer = rma.deposit_transfer_move_id
+            invoices = rma._deposit_invoices().filtered(lambda m: m.state == "posted")
+            if transfer.state != "posted" or not invoices:
+                continue
+            receivable = (transfer | invoices).line_ids.filtered(
+                lambda x: x.account_id.account_type == "asset_receivable" and not x.reconciled
+            )
+            if len(receivable.account_id) == 1 and len(receivable.move_id) > 1:
+                receivable.with_env(env).reconcile()
+
+    @api.model
+    def _reconcile_deposits_of(self, moves):
+        """Called when ``moves`` are posted (only accounting posts): match
+        the deposits whose documents they are."""
+        found = moves.sudo()
+        rmas = found.rma_id.filtered(lambda r: r.rma_type == "advance_replacement")
+        payments = found.origin_payment_id
+        if payments:
+            rmas |= rmas.search(
+                [
+                    "|",
+                    ("deposit_payment_id", "in", payments.ids),
+                    ("deposit_return_payment_id", "in", payments.ids),
+                ]
+            )
+        rmas._reconcile_deposit(moves.env)
