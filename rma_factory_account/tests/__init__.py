@@ -16,3 +16,4 @@ from . import test_rma_freight_cost
 from . import test_rma_account_roles
 from . import test_rma_currency
 from . import test_rma_account_integrity
+from . import test_rma_account_concurrency
