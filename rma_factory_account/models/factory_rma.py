@@ -321,6 +321,7 @@ class FactoryRma(models.Model):
     def action_create_credit_note_batch(self):
         """Batch action of the RMA list: credit notes for every selected RMA
         that has something to credit; the others are skipped."""
+        self._check_any_group([RMA_USER_GROUP, ACCOUNTING_GROUP], _("create RMA credit notes"))
         rmas = self.filtered(
             lambda r: (
                 r.state in CREDIT_STATES and (r._lines_to_credit() or r._concessions_to_credit())

@@ -124,8 +124,10 @@ class FactoryRma(models.Model):
 
     def action_create_repair_quotation(self):
         """Paid repair (帮修品): Odoo's repair quotation for the charged
-        repairs the customer agreed to; its invoice is linked to the RMA."""
+        repairs the customer agreed to; its invoice is linked to the RMA. A
+        second click creates no second quotation."""
         self._check_can_charge()
+        self._lock_for_update()
         repairs = self.line_ids.filtered(
             lambda x: x.service_charge == "charged" and x.customer_agreed
         ).repair_ids.filtered(lambda r: r.state != "cancel" and not r.sale_order_id)
