@@ -99,46 +99,40 @@ class FactoryRma(models.Model):
         )
 
     def _deposit_held(self):
-        """(amount in the payment's currency, company-currency balance,
-        currency) the deposit payment still holds: what is paid back or
-        applied."""
+        """(amount in the payment's currency, company-currency value,
+        currency) the deposit payment holds — what is paid back or applied:
+        once accounting posted it, the residual of its liability item; while
+        it waits in draft, its amount; nothing once it is cancelled."""
         self.ensure_one()
+        payment = self.sudo().deposit_payment_id
+        currency = payment.currency_id
+        if payment.state == "draft":
+            company = self.company_id
+            balance = currency._convert(
+                payment.amount, company.currency_id, company, fields.Date.context_today(self)
+            )
+            return payment.amount, balance, currency
         lines = self._deposit_held_lines()
-        currency = lines.currency_id[:1] or self.sudo().deposit_payment_id.currency_id
         return (
             -sum(lines.mapped("amount_residual_currency")),
             -sum(lines.mapped("amount_residual")),
             currency,
         )
 
-    def _check_deposit_held(self, action_label):
-        """Before a release or an application: accounting has posted the
-        deposit payment (the money is there) and it still holds something."""
-        for rma in self:
-            payment = rma.sudo().deposit_payment_id
-            if not payment:
-                continue
-            if payment.state not in ("in_process", "paid"):
-                raise UserError(
-                    _(
-                        "%(action)s: the deposit payment %(payment)s of %(rma)s is not posted "
-                        "yet. Accounting posts it once the money is received.",
-                        action=action_label,
-                        payment=payment.display_name,
-                        rma=rma.name,
-                    )
-                )
-            amount, _balance, currency = rma._deposit_held()
-            if currency.compare_amounts(amount, 0.0) <= 0:
-                raise UserError(
-                    _(
-                        "%(action)s: the deposit payment %(payment)s of %(rma)s holds nothing "
-                        "any more.",
-                        action=action_label,
-                        payment=payment.display_name,
-                        rma=rma.name,
-                    )
-                )
+    def _deposit_held_positive(self):
+        self.ensure_one()
+        amount, _balance, currency = self._deposit_held()
+        return currency.compare_amounts(amount, 0.0) > 0
+
+    def _note_nothing_held(self):
+        self.ensure_one()
+        self.message_post(
+            body=_(
+                "The deposit payment %s holds nothing (cancelled, or already matched): "
+                "nothing is paid back or applied.",
+                self.sudo().deposit_payment_id.display_name,
+            )
+        )
 
     def _deposit_still_held(self):
         """RMAs whose received deposit is neither released nor applied."""
@@ -239,16 +233,17 @@ class FactoryRma(models.Model):
 
     def action_release_deposit(self):
         """Called by the release button once every line came back (checked
-        by the core): pay back what the deposit payment holds, on its
-        journal and in its currency; the liability is matched once the
-        payment back is posted."""
+        by the core): pay back what the deposit payment holds (see
+        ``_deposit_held``), on its journal and in its currency; the
+        liability is matched once both payments are posted."""
         for rma in self:
             rma._deposit_accounting()
-        self._check_deposit(("received",), _("Releasing the deposit"))
-        self._check_deposit_held(_("Releasing the deposit"))
         res = super().action_release_deposit()
         for rma in self:
             if not rma.sudo().deposit_payment_id:
+                continue
+            if not rma._deposit_held_positive():
+                rma._note_nothing_held()
                 continue
             amount, _balance, currency = rma._deposit_held()
             rma._create_deposit_payment(
@@ -268,18 +263,20 @@ class FactoryRma(models.Model):
         credit)."""
         for rma in self:
             rma._deposit_accounting()
-        self._check_deposit(("received",), _("Applying the deposit"))
-        self._check_deposit_held(_("Applying the deposit"))
         res = super().action_apply_deposit()
         Move = self._rma_prepare_model("account.move")
         for rma in self:
             if not rma.sudo().deposit_payment_id:
                 continue
             invoice = rma._create_deposit_invoice()
-            transfer = Move.with_company(rma.company_id).create(
-                rma._prepare_deposit_transfer_vals()
-            )
-            rma._write_workflow({"deposit_transfer_move_id": transfer.id})
+            transfer = Move.browse()
+            if rma._deposit_held_positive():
+                transfer = Move.with_company(rma.company_id).create(
+                    rma._prepare_deposit_transfer_vals()
+                )
+                rma._write_workflow({"deposit_transfer_move_id": transfer.id})
+            else:
+                rma._note_nothing_held()
             rma._rma_post_or_hand_over(
                 (invoice | transfer).with_env(self.env), _("Deposit applied to the replacement")
             )

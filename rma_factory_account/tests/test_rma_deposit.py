@@ -101,16 +101,12 @@ class TestRmaDeposit(RmaAccountCommon):
             rma.with_user(self.user_mgr).write({"deposit_amount": 1.0})
         with self.assertRaises(UserError):
             rma.with_user(self.user_mgr).write({"deposit_payment_id": False})
-        self._validate(self._pickings_of_kind(rma, "replacement"))
-        self._receive(rma)
-        with self.assertRaisesRegex(UserError, "not posted yet"):
-            rma.with_user(self.user_mgr).action_release_deposit()
-        self.assertEqual(rma.deposit_state, "received")
-        self.assertFalse(rma.deposit_return_payment_id)
         # accounting books what arrived
         payment.with_user(self.user_accountant).amount = 40.0
         payment.with_user(self.user_accountant).action_post()
         self.assertAlmostEqual(self._liability_balance(), -40.0)
+        self._validate(self._pickings_of_kind(rma, "replacement"))
+        self._receive(rma)
         rma.with_user(self.user_mgr).action_release_deposit()
         self.assertEqual(rma.deposit_state, "released")
         back = rma.deposit_return_payment_id
@@ -124,6 +120,39 @@ class TestRmaDeposit(RmaAccountCommon):
         back.with_user(self.user_accountant).action_post()
         self.assertTrue(self._items(payment.move_id, self.deposit_account).reconciled)
         self.assertTrue(self._items(back.move_id, self.deposit_account).reconciled)
+        self.assertAlmostEqual(self._liability_balance(), 0.0)
+
+    def test_released_before_accounting_posted_the_deposit(self):
+        """Accounting had not posted the deposit yet: the payment back is the
+        deposit payment's amount; once both are posted (in any order) the
+        liability is cleared."""
+        rma, _invoice = self._deposit_rma()
+        rma.with_user(self.user_mgr).action_deposit_received()
+        payment = rma.deposit_payment_id
+        self._validate(self._pickings_of_kind(rma, "replacement"))
+        self._receive(rma)
+        rma.with_user(self.user_mgr).action_release_deposit()
+        back = rma.deposit_return_payment_id
+        self.assertEqual((payment | back).mapped("state"), ["draft", "draft"])
+        self.assertAlmostEqual(back.amount, 45.0)
+        back.with_user(self.user_accountant).action_post()
+        self.assertAlmostEqual(self._liability_balance(), 45.0)
+        payment.with_user(self.user_accountant).action_post()
+        self.assertTrue(self._items(back.move_id, self.deposit_account).reconciled)
+        self.assertAlmostEqual(self._liability_balance(), 0.0)
+
+    def test_cancelled_deposit_payment_pays_nothing_back(self):
+        """The money never arrived: accounting cancels the deposit payment;
+        the release pays nothing back."""
+        rma, _invoice = self._deposit_rma()
+        rma.with_user(self.user_mgr).action_deposit_received()
+        rma.deposit_payment_id.with_user(self.user_accountant).action_cancel()
+        self._validate(self._pickings_of_kind(rma, "replacement"))
+        self._receive(rma)
+        rma.with_user(self.user_mgr).action_release_deposit()
+        self.assertEqual(rma.deposit_state, "released")
+        self.assertFalse(rma.deposit_return_payment_id)
+        self.assertIn("holds nothing", rma.message_ids[0].body)
         self.assertAlmostEqual(self._liability_balance(), 0.0)
 
     def test_deposit_applied_to_replacement_invoice(self):
