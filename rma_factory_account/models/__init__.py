@@ -4,6 +4,8 @@ from . import account_move_line
 from . import account_payment
 from . import account_payment_register
 from . import factory_rma
+from . import factory_rma_charge
+from . import factory_rma_deposit
 from . import factory_rma_line
 from . import factory_rma_policy
 from . import res_company

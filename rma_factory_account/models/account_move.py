@@ -26,12 +26,14 @@ class AccountMove(models.Model):
         index="btree_not_null",
         copy=False,
         readonly=True,
+        groups="base.group_user",
     )
     rma_writedown_amount = fields.Monetary(
         "Write-down Amount",
         currency_field="company_currency_id",
         copy=False,
         readonly=True,
+        groups="base.group_user",
         help="Loss this entry adds (negative: takes back) for the defective goods.",
     )
 
@@ -114,7 +116,8 @@ class AccountMove(models.Model):
 
     def _post(self, soft=True):
         """Posting an RMA credit note reconciles it with the open receivable
-        of the invoice it reverses (full or partial)."""
+        of the invoice it reverses (full or partial); posting the documents
+        of an RMA deposit matches them."""
         posted = super()._post(soft=soft)
         for refund in posted.filtered(lambda m: m.rma_id and m.reversed_entry_id):
             invoice = refund.reversed_entry_id
@@ -129,4 +132,5 @@ class AccountMove(models.Model):
                 lines.reconcile()
         posted.rma_id._sync_state_from_stock()
         posted.rma_id._close_refund_escalations()
+        self.env["factory.rma"]._reconcile_deposits_of(posted)
         return posted

@@ -1,11 +1,15 @@
 from collections import defaultdict
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
 #: RMA states in which received goods can be credited.
 CREDIT_STATES = ("received", "judged", "processing", "done")
+#: Who posts, reconciles and pays accounting documents.
+ACCOUNTING_GROUP = "account.group_account_invoice"
+RMA_USER_GROUP = "rma_factory.group_rma_user"
+RMA_MANAGER_GROUP = "rma_factory.group_rma_manager"
 
 
 class FactoryRma(models.Model):
@@ -27,33 +31,6 @@ class FactoryRma(models.Model):
         help="Paid repair, dealer charge-back and freight invoices of the RMA.",
     )
     charge_invoice_count = fields.Integer(compute="_compute_credit_note_count", compute_sudo=True)
-    freight_amount = fields.Monetary(
-        "Freight Cost",
-        currency_field="company_currency_id",
-        tracking=True,
-        help="Freight of the return; split between customer and company by the payer.",
-    )
-    company_currency_id = fields.Many2one(
-        related="company_id.currency_id", string="Company Currency"
-    )
-    freight_customer_percent = fields.Float(
-        "Charged Freight Share (%)",
-        compute="_compute_freight_customer_percent",
-        store=True,
-        readonly=False,
-        help="Share of the freight invoiced to the customer (or the dealer): 100 when they "
-        "pay it, 0 when the company does, the split share otherwise (e.g. 50 for a quality "
-        "return shared half and half).",
-    )
-    freight_customer_amount = fields.Monetary(
-        "Freight Charged", currency_field="company_currency_id", compute="_compute_freight"
-    )
-    freight_company_cost = fields.Monetary(
-        "Freight Cost to Company",
-        currency_field="company_currency_id",
-        compute="_compute_freight",
-        help="Share of the freight the company bears, recorded against the RMA.",
-    )
     credit_note_count = fields.Integer(compute="_compute_credit_note_count", compute_sudo=True)
     refund_state = fields.Selection(
         [
@@ -69,44 +46,6 @@ class FactoryRma(models.Model):
         help="Not invoiced: the goods were never invoiced, only the sale quantities change. "
         "Credited: the credit note is posted and stays as customer credit. Reconciled: the "
         "credit note is reconciled with the invoice. Paid back: a refund payment settled it.",
-    )
-    deposit_payment_id = fields.Many2one(
-        "account.payment",
-        "Deposit Payment",
-        readonly=True,
-        copy=False,
-        help="Customer payment of the deposit, credited to the RMA customer deposits account.",
-    )
-    deposit_return_payment_id = fields.Many2one(
-        "account.payment",
-        "Deposit Paid Back",
-        readonly=True,
-        copy=False,
-        help="Outbound payment that gave the deposit back.",
-    )
-    deposit_transfer_move_id = fields.Many2one(
-        "account.move",
-        "Deposit Applied",
-        readonly=True,
-        copy=False,
-        help="Entry moving the deposit to the customer's receivable, against the invoice of "
-        "the replacement.",
-    )
-    freight_cost_move_id = fields.Many2one(
-        "account.move",
-        "Freight Cost Entry",
-        readonly=True,
-        copy=False,
-        help="Entry of the company's share of the freight (Dr freight cost / Cr accrual).",
-    )
-    claim_state = fields.Selection(
-        compute="_compute_claim_state", store=True, readonly=True, copy=False
-    )
-    spare_part_charge_due = fields.Boolean(
-        "Unreturned Part to Charge",
-        compute="_compute_spare_part_charge_due",
-        help="The return deadline of the spare-part RMA has passed and a defective part has "
-        "not come back.",
     )
     refund_payment_requested = fields.Boolean(
         "Pay Back",
@@ -138,45 +77,15 @@ class FactoryRma(models.Model):
         help="Refunded no later than the refund deadline.",
     )
 
+    def _workflow_fields(self):
+        """When the customer was refunded is recorded by the refund itself."""
+        return super()._workflow_fields() | {"refund_date"}
+
     @api.depends("credit_note_ids", "charge_invoice_ids")
     def _compute_credit_note_count(self):
         for rma in self:
             rma.credit_note_count = len(rma.credit_note_ids)
             rma.charge_invoice_count = len(rma.charge_invoice_ids)
-
-    def _freight_percent_depends(self):
-        return [name for name in ("freight_payer", "freight_split_percent") if name in self._fields]
-
-    @api.depends(lambda self: self._freight_percent_depends())
-    def _compute_freight_customer_percent(self):
-        """From the core's freight payer: customer or dealer 100, company or
-        carrier 0, split the core's customer share."""
-        for rma in self:
-            payer = rma.freight_payer
-            if payer in ("customer", "dealer"):
-                rma.freight_customer_percent = 100.0
-            elif payer == "split" and "freight_split_percent" in rma._fields:
-                rma.freight_customer_percent = rma.freight_split_percent
-            else:
-                rma.freight_customer_percent = 0.0
-
-    @api.constrains("freight_amount", "freight_customer_percent")
-    def _check_freight(self):
-        for rma in self:
-            if rma.freight_amount < 0:
-                raise ValidationError(_("The freight of %s cannot be negative.", rma.name))
-            if not 0.0 <= rma.freight_customer_percent <= 100.0:
-                raise ValidationError(
-                    _("The charged freight share of %s must be between 0 and 100%%.", rma.name)
-                )
-
-    @api.depends("freight_amount", "freight_customer_percent")
-    def _compute_freight(self):
-        for rma in self:
-            currency = rma.company_id.currency_id
-            share = currency.round(rma.freight_amount * rma.freight_customer_percent / 100.0)
-            rma.freight_customer_amount = share
-            rma.freight_company_cost = rma.freight_amount - share
 
     @api.depends(
         "line_ids.qty_to_credit",
@@ -245,35 +154,54 @@ class FactoryRma(models.Model):
             self.refund_state == "credited" and self.refund_payment_requested
         )
 
-    def _is_rma_or_invoicing_user(self):
-        """RMA users and accountants (without RMA rights) prepare credit
-        notes and charges."""
-        return (
-            self.env.su
-            or self.env.user.has_group("rma_factory.group_rma_user")
-            or self.env.user.has_group("account.group_account_invoice")
-        )
+    # ------------------------------------------------------------------
+    # Accounting documents: RMA users and managers prepare the drafts,
+    # accountants post, reconcile and pay
+    # ------------------------------------------------------------------
+    def _rma_posts_accounting(self):
+        """Whether the caller posts and pays the accounting documents its
+        RMA action creates: accountants (and server code). RMA users and
+        managers without accounting rights leave drafts for accounting."""
+        return self.env.su or self.env.user.has_group(ACCOUNTING_GROUP)
 
-    def _is_rma_manager_or_invoicing_user(self):
-        """RMA Managers and accountants post the charges and costs that
-        need a decision (claims, unreturned parts, freight costs)."""
-        return (
-            self.env.su
-            or self.env.user.has_group("rma_factory.group_rma_manager")
-            or self.env.user.has_group("account.group_account_invoice")
+    def _rma_prepare_model(self, model):
+        """``account.move`` or ``account.payment`` to create the draft an RMA
+        action prepares. RMA users and managers may not create accounting
+        documents: once the action checked their group and the RMA's state,
+        the draft it causes (and nothing else) is created as superuser; it
+        is posted only by someone with accounting rights."""
+        Model = self.env[model]
+        return Model if Model.has_access("create") else Model.sudo()
+
+    def _rma_post_or_hand_over(self, documents, label):
+        """Post ``documents`` (journal entries or payments of this RMA) when
+        the caller has accounting rights; otherwise they stay drafts and the
+        chatter tells accounting. Returns whether they were posted."""
+        self.ensure_one()
+        if not documents:
+            return False
+        if self._rma_posts_accounting():
+            documents.with_env(self.env).action_post()
+            return True
+        self.message_post(
+            body=_(
+                "%(documents)s prepared as draft, to be posted by accounting: %(names)s",
+                documents=label,
+                names=", ".join(documents.sudo().mapped("display_name")),
+            )
         )
+        return False
 
     def _check_can_create_credit_note(self):
+        self._check_any_group([RMA_USER_GROUP, ACCOUNTING_GROUP], _("create RMA credit notes"))
         self._check_state(CREDIT_STATES, _("Crediting"))
-        if not self._is_rma_or_invoicing_user():
-            raise AccessError(_("Only RMA users and accountants can create RMA credit notes."))
 
     def action_create_credit_note(self):
         """One red-ink credit note per RMA and original invoice for the
         received, accepted quantity of refund and return-only lines. A
         second click creates nothing while the first note exists."""
-        self._lock_for_update()
         self._check_can_create_credit_note()
+        self._lock_for_update()
         lines = self._lines_to_credit()
         concessions = self._concessions_to_credit()
         if not lines and not concessions:
@@ -284,8 +212,13 @@ class FactoryRma(models.Model):
         if undetermined:
             return self._action_open_credit_wizard(undetermined)
         invoice_lines = self.env["account.move.line"]
-        for line in lines:
+        for line in lines | concessions:
             invoice_lines |= line._origin_invoice_lines()
+        # Two accountants crediting RMAs that share an invoice line (or the
+        # never-billed units of a sale line) decide one after the other:
+        # the later one is retried on fresh data, before anything is read.
+        self._serialize_on(invoice_lines)
+        self._serialize_on(lines.sale_line_id)
         credited = self.env["factory.rma.line"]._credited_qty_by_invoice_line(invoice_lines)
         by_invoice = defaultdict(list)
         never_billed = {}
@@ -313,17 +246,14 @@ class FactoryRma(models.Model):
         # Units of a partly invoiced sale line that were never billed: the
         # sale quantities change, nothing to credit (checked above).
         for line, qty in never_billed.items():
-            line.sudo().qty_not_invoiced += qty
+            line._write_workflow({"qty_not_invoiced": line.qty_not_invoiced + qty})
         for line in concessions:
             invoice_line = line._concession_origin_line()
             by_invoice[(line.rma_id, invoice_line.move_id)].append(
                 line._prepare_concession_credit_line_vals(invoice_line)
             )
-        Move = self.env["account.move"]
-        if not Move.has_access("create"):
-            # RMA users without accounting rights prepare the draft (rights
-            # checked above); only accountants can post it.
-            Move = Move.sudo()
+        # Credit notes are drafts, whoever creates them: accounting posts.
+        Move = self._rma_prepare_model("account.move")
         vals_by_company = defaultdict(list)
         for (rma, invoice), lines_vals in by_invoice.items():
             if invoice:
@@ -341,12 +271,15 @@ class FactoryRma(models.Model):
         if not moves:
             return True
         if not moves.has_access("read"):
-            self.message_post(
-                body=_(
-                    "Draft credit notes created, to be posted by accounting: %s",
-                    ", ".join(moves.sudo().mapped("display_name")),
-                )
-            )
+            for rma in self:
+                notes = moves.sudo().filtered(lambda m, rma=rma: m.rma_id == rma)
+                if notes:
+                    rma.message_post(
+                        body=_(
+                            "Draft credit notes created, to be posted by accounting: %s",
+                            ", ".join(notes.mapped("display_name")),
+                        )
+                    )
             return True
         return self._action_view_credit_notes(moves)
 
@@ -378,7 +311,7 @@ class FactoryRma(models.Model):
         return {
             "move_type": "out_refund",
             "partner_id": self.partner_id.commercial_partner_id.id,
-            "currency_id": self.company_id.currency_id.id,
+            "currency_id": self.currency_id.id,
             "invoice_origin": self.name,
             "ref": _("%(rma)s concession", rma=self.name),
             "company_id": self.company_id.id,
@@ -388,6 +321,7 @@ class FactoryRma(models.Model):
     def action_create_credit_note_batch(self):
         """Batch action of the RMA list: credit notes for every selected RMA
         that has something to credit; the others are skipped."""
+        self._check_any_group([RMA_USER_GROUP, ACCOUNTING_GROUP], _("create RMA credit notes"))
         rmas = self.filtered(
             lambda r: (
                 r.state in CREDIT_STATES and (r._lines_to_credit() or r._concessions_to_credit())
@@ -416,8 +350,7 @@ class FactoryRma(models.Model):
     # Refund payments
     # ------------------------------------------------------------------
     def _check_can_register_refund(self):
-        if not (self.env.su or self.env.user.has_group("account.group_account_invoice")):
-            raise AccessError(_("Only accountants can register refund payments."))
+        self._check_group(ACCOUNTING_GROUP, _("register refund payments"))
         self._check_state(CREDIT_STATES, _("Registering a refund payment"))
 
     def action_register_refund_payment(self):
@@ -425,8 +358,8 @@ class FactoryRma(models.Model):
         each posted credit note (the invoice was already paid), on the
         journal and with the method of the invoice's original payment,
         reconciled with the credit note."""
-        self._lock_for_update()
         self._check_can_register_refund()
+        self._lock_for_update()
         payments = self.env["account.payment"]
         for rma in self:
             notes = rma.credit_note_ids.filtered(
@@ -450,7 +383,10 @@ class FactoryRma(models.Model):
                 new = wizard._create_payments()
                 new.rma_id = rma
                 payments |= new
-        self.sudo().write({"refund_payment_requested": True, "refund_date": fields.Datetime.now()})
+        # accountants read RMAs without writing them: the refund is theirs
+        self._write_workflow(
+            {"refund_payment_requested": True, "refund_date": fields.Datetime.now()}
+        )
         self._close_refund_escalations()
         self.sudo()._notify_customer("rma_factory_account.mail_template_rma_refund_done")
         return payments
@@ -527,146 +463,26 @@ class FactoryRma(models.Model):
             )
         )
         if refunded:
-            refunded.refund_date = now
+            refunded._write_workflow({"refund_date": now})
         settled = self.sudo().filtered(lambda r: not r._is_refund_overdue(now))
         if settled:
             settled._close_escalations(["refund"])
 
     # ------------------------------------------------------------------
-    # Charges: paid repair, dealer charge-back, freight
-    # ------------------------------------------------------------------
-    def _check_can_charge(self):
-        self._check_state(CREDIT_STATES, _("Charging"))
-        if not self._is_rma_or_invoicing_user():
-            raise AccessError(_("Only RMA users and accountants can create RMA charges."))
-
-    def action_create_repair_quotation(self):
-        """Paid repair (帮修品): Odoo's repair quotation for the charged
-        repairs the customer agreed to; its invoice is linked to the RMA."""
-        self._check_can_charge()
-        repairs = self.line_ids.filtered(
-            lambda x: x.service_charge == "charged" and x.customer_agreed
-        ).repair_ids.filtered(lambda r: r.state != "cancel" and not r.sale_order_id)
-        if not repairs:
-            raise UserError(
-                _("No charged repair agreed by the customer is waiting for a quotation.")
-            )
-        repairs = repairs.sudo()
-        for repair in repairs:
-            repair.action_create_sale_order()
-            repair.sale_order_id.origin = repair.rma_id.name
-        orders = repairs.sale_order_id.with_env(self.env)
-        if len(orders) == 1 and orders.has_access("read"):
-            return {
-                "type": "ir.actions.act_window",
-                "res_model": "sale.order",
-                "res_id": orders.id,
-                "views": [(False, "form")],
-            }
-        return orders
-
-    def _charge_product(self, charge_type):
-        """Service product of a charge line (hook)."""
-        xmlid = {
-            "dealer": "rma_factory_account.product_rma_charge",
-            "freight": "rma_factory_account.product_rma_freight",
-        }[charge_type]
-        return self.env.ref(xmlid)
-
-    def _charged_lines(self, charge_type):
-        """Non-cancelled charge invoice lines of this RMA of a kind."""
-        return self.env["account.move.line"].search(
-            [
-                ("move_id.rma_id", "=", self.id),
-                ("move_id.move_type", "=", "out_invoice"),
-                ("parent_state", "!=", "cancel"),
-                ("rma_charge_type", "=", charge_type),
-            ]
-        )
-
-    def _prepare_charge_lines_vals(self):
-        """{partner: [invoice line vals]} still to charge: the dealer's
-        replacements after replenish-first when the dealer is responsible,
-        and the customer's share of the freight."""
-        self.ensure_one()
-        by_partner = defaultdict(list)
-        charged = defaultdict(float)
-        for aml in self._charged_lines("dealer"):
-            charged[aml.rma_line_id.id] += aml.quantity
-        dealer_partner = self.partner_id.commercial_partner_id
-        if self.replenish_first:
-            for line in self.line_ids.filtered(lambda x: x.responsibility == "dealer"):
-                qty = line.qty_replaced - charged[line.id]
-                if float_compare(qty, 0.0, precision_rounding=line._qty_rounding()) <= 0:
-                    continue
-                partner = line.responsible_partner_id or dealer_partner
-                dealer_partner = partner
-                by_partner[partner].append(line._prepare_dealer_charge_line_vals(qty))
-        currency = self.company_id.currency_id
-        if not currency.is_zero(self.freight_customer_amount) and not self._charged_lines(
-            "freight"
-        ):
-            by_partner[dealer_partner].append(self._prepare_freight_charge_line_vals())
-        return by_partner
-
-    def _prepare_freight_charge_line_vals(self):
-        self.ensure_one()
-        product = self._charge_product("freight")
-        return {
-            "product_id": product.id,
-            "name": _("%(rma)s: freight of the return", rma=self.name),
-            "quantity": 1.0,
-            "price_unit": self.freight_customer_amount,
-            "rma_charge_type": "freight",
-        }
-
-    def _prepare_charge_invoice_vals(self, partner):
-        self.ensure_one()
-        return {
-            "move_type": "out_invoice",
-            "partner_id": partner.id,
-            "invoice_origin": self.name,
-            "ref": _("%(rma)s charges", rma=self.name),
-            "company_id": self.company_id.id,
-            "currency_id": self.company_id.currency_id.id,
-            "rma_id": self.id,
-        }
-
-    def action_create_charge_invoice(self):
-        """Dealer charge-back (在其帐上扣除相应金额) and customer freight:
-        one customer invoice per RMA and payer for what is not charged yet.
-        A second click creates nothing."""
-        self._lock_for_update()
-        self._check_can_charge()
-        Move = self.env["account.move"]
-        if not Move.has_access("create"):
-            Move = Move.sudo()
-        moves = self.env["account.move"]
-        for rma in self:
-            for partner, lines_vals in rma._prepare_charge_lines_vals().items():
-                vals = rma._prepare_charge_invoice_vals(partner)
-                vals["invoice_line_ids"] = [fields.Command.create(v) for v in lines_vals]
-                moves |= Move.with_company(rma.company_id).create(vals)
-        if not moves:
-            raise UserError(_("Nothing to charge: every charge is already invoiced."))
-        moves = moves.with_env(self.env)
-        if not moves.has_access("read"):
-            return True
-        return moves._rma_action_view("account.action_move_out_invoice_type")
-
-    def action_view_charge_invoices(self):
-        self.ensure_one()
-        return self.charge_invoice_ids._rma_action_view("account.action_move_out_invoice_type")
-
-    # ------------------------------------------------------------------
     # Write-down of defective goods
     # ------------------------------------------------------------------
+    def _check_can_write_down(self):
+        self._check_any_group(
+            [RMA_MANAGER_GROUP, ACCOUNTING_GROUP], _("write defective goods down")
+        )
+        self._check_state(("processing", "done"), _("Writing goods down"))
+
     def action_open_writedown_wizard(self):
         """Button: write the goods in RMA/Defective down to their realisable
         value (RMA Manager or accountant)."""
         self.ensure_one()
+        self._check_can_write_down()
         Wizard = self.env["factory.rma.writedown.wizard"]
-        Wizard._check_can_write_down()
         wizard = Wizard.create(Wizard._prepare_wizard_vals(self))
         return {
             "type": "ir.actions.act_window",
@@ -709,443 +525,3 @@ class FactoryRma(models.Model):
     def action_view_credit_notes(self):
         self.ensure_one()
         return self._action_view_credit_notes()
-
-    # ------------------------------------------------------------------
-    # Advance replacement against a deposit (先发新货,再退回, 押金)
-    # ------------------------------------------------------------------
-    def _deposit_accounting(self):
-        """(liability account, payment journal) of the deposit; a clear
-        error before anything is written when one is missing."""
-        self.ensure_one()
-        company = self.company_id
-        account = company.rma_deposit_account_id
-        if not account:
-            raise UserError(
-                _(
-                    "Set the RMA customer deposits account of %(company)s in the accounting "
-                    "settings first.",
-                    company=company.name,
-                )
-            )
-        journal = company.rma_deposit_journal_id or self.env["account.journal"].sudo().search(
-            [*self.env["account.journal"]._check_company_domain(company), ("type", "=", "bank")],
-            limit=1,
-        )
-        if not journal:
-            raise UserError(
-                _("%(company)s has no bank journal to receive the deposit.", company=company.name)
-            )
-        return account, journal
-
-    def _prepare_approval_vals(self, now):
-        """Called by the core's final approval: freeze the deposit at its
-        computed value before ``deposit_state`` is set, because the core's
-        compute assigns nothing once the deposit has a state and a pending
-        recomputation would then store 0."""
-        vals = super()._prepare_approval_vals(now)
-        if vals.get("deposit_state"):
-            vals["deposit_amount"] = self.deposit_amount
-        return vals
-
-    def _check_deposit_amount(self):
-        for rma in self:
-            if rma.company_id.currency_id.compare_amounts(rma.deposit_amount, 0.0) <= 0:
-                raise UserError(_("The deposit of %s must be positive.", rma.name))
-
-    def _prepare_deposit_payment_vals(self, payment_type):
-        """Inbound (deposit received) or outbound (deposit paid back)
-        customer payment whose counterpart is the deposits liability."""
-        self.ensure_one()
-        account, journal = self._deposit_accounting()
-        received = payment_type == "inbound"
-        return {
-            "payment_type": payment_type,
-            "partner_type": "customer",
-            "partner_id": self.partner_id.commercial_partner_id.id,
-            "amount": self.deposit_amount,
-            "currency_id": self.company_id.currency_id.id,
-            "journal_id": (self.deposit_payment_id.journal_id or journal).id,
-            "company_id": self.company_id.id,
-            "destination_account_id": account.id,
-            "date": fields.Date.context_today(self),
-            "memo": _("%(rma)s: deposit received", rma=self.name)
-            if received
-            else _("%(rma)s: deposit paid back", rma=self.name),
-        }
-
-    def _create_deposit_payment(self, payment_type):
-        """Posted deposit payment (sudo: RMA Managers record deposits without
-        accounting rights, the core checked theirs)."""
-        self.ensure_one()
-        payment = (
-            self.env["account.payment"]
-            .sudo()
-            .with_company(self.company_id)
-            .create(self._prepare_deposit_payment_vals(payment_type))
-        )
-        payment.action_post()
-        if not payment.move_id:
-            raise UserError(
-                _(
-                    "The journal %(journal)s has no outstanding account: the deposit of %(rma)s "
-                    "cannot be posted.",
-                    journal=payment.journal_id.display_name,
-                    rma=self.name,
-                )
-            )
-        return payment
-
-    def _deposit_lines(self, moves):
-        """Unreconciled deposits-liability journal items of ``moves``."""
-        account = self.company_id.rma_deposit_account_id
-        return moves.sudo().line_ids.filtered(
-            lambda x: x.account_id == account and not x.reconciled
-        )
-
-    def action_deposit_received(self):
-        """Called by the deposit button: after the core's checks and the
-        replacement delivery, post the customer's deposit as an inbound
-        payment credited to the deposits liability."""
-        for rma in self:
-            rma._deposit_accounting()
-        self._check_deposit_amount()
-        res = super().action_deposit_received()
-        for rma in self.sudo():
-            rma.deposit_payment_id = rma._create_deposit_payment("inbound")
-        return res
-
-    def action_release_deposit(self):
-        """Called by the release button once every line came back (checked
-        by the core): pay the deposit back on the same journal and clear
-        the liability."""
-        for rma in self:
-            rma._deposit_accounting()
-        res = super().action_release_deposit()
-        for rma in self.sudo():
-            if not rma.deposit_payment_id:
-                continue
-            payment = rma._create_deposit_payment("outbound")
-            rma.deposit_return_payment_id = payment
-            rma._deposit_lines(rma.deposit_payment_id.move_id | payment.move_id).reconcile()
-        return res
-
-    def action_apply_deposit(self):
-        """Called by the apply button: the deposit pays for the replacement.
-        Invoice the replaced quantity at its original price, move the
-        deposit to the customer's receivable and reconcile it with that
-        invoice (what is left is invoice minus deposit, or customer credit)."""
-        for rma in self:
-            rma._deposit_accounting()
-        res = super().action_apply_deposit()
-        for rma in self.sudo():
-            if not rma.deposit_payment_id:
-                continue
-            invoice = rma._create_deposit_invoice()
-            move = self.env["account.move"].sudo().create(rma._prepare_deposit_transfer_vals())
-            move.action_post()
-            rma.deposit_transfer_move_id = move
-            rma._deposit_lines(rma.deposit_payment_id.move_id | move).reconcile()
-            receivable = (invoice | move).line_ids.filtered(
-                lambda x: x.account_id.account_type == "asset_receivable" and not x.reconciled
-            )
-            if len(receivable.account_id) == 1:
-                receivable.reconcile()
-        return res
-
-    def _create_deposit_invoice(self):
-        """Posted customer invoice of the replaced quantity, linked to the RMA."""
-        self.ensure_one()
-        lines_vals = [
-            line._prepare_deposit_invoice_line_vals()
-            for line in self.line_ids.filtered(lambda x: not x.is_third_party and x.quantity)
-        ]
-        if not lines_vals:
-            raise UserError(_("%s has nothing to invoice against the deposit.", self.name))
-        vals = self._prepare_charge_invoice_vals(self.partner_id.commercial_partner_id)
-        vals["ref"] = _("%(rma)s: replacement paid by the deposit", rma=self.name)
-        vals["invoice_line_ids"] = [fields.Command.create(v) for v in lines_vals]
-        invoice = self.env["account.move"].sudo().with_company(self.company_id).create(vals)
-        invoice.action_post()
-        return invoice
-
-    def _prepare_deposit_transfer_vals(self):
-        """Dr deposits liability / Cr customer receivable for the deposit."""
-        self.ensure_one()
-        account, _journal = self._deposit_accounting()
-        partner = self.partner_id.commercial_partner_id
-        receivable = partner.with_company(self.company_id).property_account_receivable_id
-        journal = self.env["account.journal"].search(
-            [
-                *self.env["account.journal"]._check_company_domain(self.company_id),
-                ("type", "=", "general"),
-            ],
-            limit=1,
-        )
-        label = _("%(rma)s: deposit applied to the replacement", rma=self.name)
-        common = {"name": label, "partner_id": partner.id}
-        return {
-            "move_type": "entry",
-            "journal_id": journal.id,
-            "company_id": self.company_id.id,
-            "date": fields.Date.context_today(self),
-            "ref": label,
-            "rma_id": self.id,
-            "line_ids": [
-                fields.Command.create(
-                    dict(common, account_id=account.id, balance=self.deposit_amount)
-                ),
-                fields.Command.create(
-                    dict(common, account_id=receivable.id, balance=-self.deposit_amount)
-                ),
-            ],
-        }
-
-    # ------------------------------------------------------------------
-    # Carrier claim (shortage / carrier damage)
-    # ------------------------------------------------------------------
-    @api.depends("charge_invoice_ids.payment_state", "charge_invoice_ids.state")
-    def _compute_claim_state(self):
-        """The claim is paid once its invoice to the carrier is paid; other
-        states are set by hand or by the core and kept."""
-        for rma in self:
-            invoices = rma._claim_invoices().filtered(lambda m: m.state == "posted")
-            if (
-                rma.claim_state == "accepted"
-                and invoices
-                and all(m.payment_state in ("paid", "in_payment") for m in invoices)
-            ):
-                rma.claim_state = "paid"
-            else:
-                rma.claim_state = rma.claim_state
-
-    def _claim_invoices(self):
-        self.ensure_one()
-        return self.charge_invoice_ids.filtered(
-            lambda m: (
-                m.state != "cancel"
-                and any(x.rma_charge_type == "claim" for x in m.invoice_line_ids)
-            )
-        )
-
-    def _check_can_invoice_claim(self):
-        if not self._is_rma_manager_or_invoicing_user():
-            raise AccessError(_("Only RMA Managers and accountants can invoice a carrier claim."))
-        for rma in self:
-            if rma.rma_type != "shortage" or rma.claim_state != "accepted":
-                raise UserError(_("The carrier has not accepted a claim on %(rma)s.", rma=rma.name))
-            if not rma.carrier_id:
-                raise UserError(_("Set the carrier of %(rma)s first.", rma=rma.name))
-            if rma.company_id.currency_id.compare_amounts(rma.claim_amount, 0.0) <= 0:
-                raise UserError(_("The claim amount of %(rma)s must be positive.", rma=rma.name))
-            if rma._claim_invoices():
-                raise UserError(
-                    _("The carrier claim of %(rma)s is already invoiced.", rma=rma.name)
-                )
-
-    def _prepare_claim_invoice_vals(self):
-        """Customer invoice to the carrier for the accepted claim."""
-        self.ensure_one()
-        vals = self._prepare_charge_invoice_vals(self.carrier_id.commercial_partner_id)
-        vals["ref"] = _(
-            "%(rma)s: carrier claim %(reference)s",
-            rma=self.name,
-            reference=self.claim_reference or "",
-        ).strip()
-        vals["invoice_line_ids"] = [
-            fields.Command.create(
-                {
-                    "product_id": self.env.ref("rma_factory_account.product_rma_carrier_claim").id,
-                    "name": _("%(rma)s: carrier claim (shortage / damage)", rma=self.name),
-                    "quantity": 1.0,
-                    "price_unit": self.claim_amount,
-                    "tax_ids": [fields.Command.clear()],
-                    "rma_charge_type": "claim",
-                }
-            )
-        ]
-        return vals
-
-    def action_invoice_carrier_claim(self):
-        """Button "Invoice Carrier Claim": once the carrier accepted the
-        claim, invoice it the claim amount (posted); the claim becomes paid
-        with the invoice."""
-        self._lock_for_update()
-        self._check_can_invoice_claim()
-        moves = self.env["account.move"]
-        for rma in self:
-            moves |= (
-                self.env["account.move"]
-                .sudo()
-                .with_company(rma.company_id)
-                .create(rma._prepare_claim_invoice_vals())
-            )
-        moves.sudo().action_post()
-        moves = moves.with_env(self.env)
-        if not moves.has_access("read"):
-            return True
-        return moves._rma_action_view("account.action_move_out_invoice_type")
-
-    # ------------------------------------------------------------------
-    # Spare part not returned
-    # ------------------------------------------------------------------
-    @api.depends_context("uid")
-    def _compute_spare_part_charge_due(self):
-        now = fields.Datetime.now()
-        for rma in self:
-            rma.spare_part_charge_due = bool(rma._unreturned_spare_lines(now))
-
-    def _unreturned_spare_lines(self, now):
-        """Lines of a spare-part RMA past its return deadline whose defective
-        part has not fully come back and is not charged yet."""
-        self.ensure_one()
-        if (
-            self.rma_type != "spare_part"
-            or not self.policy_id.charge_unreturned_spare_parts
-            or not self.return_deadline
-            or self.return_deadline >= now
-            or self.state in ("draft", "cancelled", "rejected")
-        ):
-            return self.env["factory.rma.line"]
-        return self.line_ids.filtered(lambda x: x._qty_spare_to_charge() > 0)
-
-    def _check_can_charge_unreturned_part(self, now):
-        if not self._is_rma_manager_or_invoicing_user():
-            raise AccessError(
-                _("Only RMA Managers and accountants can charge an unreturned spare part.")
-            )
-        for rma in self:
-            if rma.rma_type != "spare_part":
-                raise UserError(_("%(rma)s is not a spare-part RMA.", rma=rma.name))
-            if not rma.policy_id.charge_unreturned_spare_parts:
-                raise UserError(
-                    _("The policy of %(rma)s does not charge unreturned spare parts.", rma=rma.name)
-                )
-            if not rma.return_deadline or rma.return_deadline >= now:
-                raise UserError(
-                    _(
-                        "The defective part of %(rma)s may still come back until %(deadline)s.",
-                        rma=rma.name,
-                        deadline=rma.return_deadline or "-",
-                    )
-                )
-            if not rma._unreturned_spare_lines(now):
-                raise UserError(
-                    _("Every defective part of %(rma)s came back or is charged.", rma=rma.name)
-                )
-
-    def action_charge_unreturned_part(self):
-        """Button "Charge Unreturned Part": past the return deadline, invoice
-        the spare parts whose defective part did not come back and cancel
-        their open receipt so that the RMA can finish."""
-        self._lock_for_update()
-        now = fields.Datetime.now()
-        self._check_can_charge_unreturned_part(now)
-        moves = self.env["account.move"]
-        for rma in self:
-            lines = rma._unreturned_spare_lines(now)
-            vals = rma._prepare_charge_invoice_vals(rma.partner_id.commercial_partner_id)
-            vals["ref"] = _("%(rma)s: spare part not returned", rma=rma.name)
-            vals["invoice_line_ids"] = [
-                fields.Command.create(line._prepare_spare_part_charge_line_vals()) for line in lines
-            ]
-            moves |= self.env["account.move"].sudo().with_company(rma.company_id).create(vals)
-            lines._cancel_open_receipts()
-        moves.sudo().action_post()
-        self._finish_charged_spare_parts()
-        self._sync_state_from_stock()
-        moves = moves.with_env(self.env)
-        if not moves.has_access("read"):
-            return True
-        return moves._rma_action_view("account.action_move_out_invoice_type")
-
-    def _finish_charged_spare_parts(self):
-        """After the charge: an RMA still waiting for parts none of which
-        came back, whose spare parts are delivered and whose receipts are
-        cancelled, has nothing left to do and is done; the overdue return
-        escalation closes."""
-        rmas = self.sudo()
-        rmas._close_escalations(["return"])
-        finished = rmas.filtered(
-            lambda r: (
-                r.state == "approved"
-                and not any(r.line_ids.mapped("qty_received"))
-                and all(
-                    m.state in ("done", "cancel")
-                    for m in r.line_ids.move_ids
-                    if m.rma_move_kind in ("receipt", "replacement")
-                )
-            )
-        )
-        if finished:
-            finished._action_done()
-
-    # ------------------------------------------------------------------
-    # Company share of the freight
-    # ------------------------------------------------------------------
-    def _freight_cost_accounts(self):
-        """(expense, accrual, journal) of the company's freight cost."""
-        self.ensure_one()
-        company = self.company_id
-        expense = company.rma_freight_cost_account_id
-        accrual = company.rma_freight_accrual_account_id
-        if not expense or not accrual:
-            raise UserError(
-                _(
-                    "Set the RMA freight cost and freight accrual accounts of %(company)s in "
-                    "the accounting settings first.",
-                    company=company.name,
-                )
-            )
-        journal = self.env["account.journal"].search(
-            [
-                *self.env["account.journal"]._check_company_domain(company),
-                ("type", "=", "general"),
-            ],
-            limit=1,
-        )
-        return expense, accrual, journal
-
-    def _check_can_post_freight_cost(self):
-        if not self._is_rma_manager_or_invoicing_user():
-            raise AccessError(_("Only RMA Managers and accountants can post freight costs."))
-        for rma in self:
-            if rma.state in ("draft", "submitted", "rejected", "cancelled"):
-                raise UserError(_("%(rma)s is not approved.", rma=rma.name))
-            if rma.company_id.currency_id.compare_amounts(rma.freight_company_cost, 0.0) <= 0:
-                raise UserError(_("The company bears no freight on %(rma)s.", rma=rma.name))
-            if rma.freight_cost_move_id.state in ("draft", "posted"):
-                raise UserError(_("The freight cost of %(rma)s is already posted.", rma=rma.name))
-            rma._freight_cost_accounts()
-
-    def _prepare_freight_cost_move_vals(self):
-        """Dr freight cost / Cr freight accrual for the company's share."""
-        self.ensure_one()
-        expense, accrual, journal = self._freight_cost_accounts()
-        amount = self.freight_company_cost
-        label = _("%(rma)s: company share of the return freight", rma=self.name)
-        common = {"name": label, "partner_id": (self.carrier_id or self.partner_id).id}
-        return {
-            "move_type": "entry",
-            "journal_id": journal.id,
-            "company_id": self.company_id.id,
-            "date": fields.Date.context_today(self),
-            "ref": label,
-            "rma_id": self.id,
-            "line_ids": [
-                fields.Command.create(dict(common, account_id=expense.id, balance=amount)),
-                fields.Command.create(dict(common, account_id=accrual.id, balance=-amount)),
-            ],
-        }
-
-    def action_post_freight_cost(self):
-        """Button "Post Freight Cost": record the freight the company bears
-        (company payer, or its part of a split) against the RMA, once."""
-        self._lock_for_update()
-        self._check_can_post_freight_cost()
-        moves = self.env["account.move"].sudo()
-        for rma in self.sudo():
-            move = moves.create(rma._prepare_freight_cost_move_vals())
-            move.action_post()
-            rma.freight_cost_move_id = move
-            moves |= move
-        return True

@@ -47,22 +47,37 @@ class FactoryRmaLine(models.Model):
         digits="Product Price",
         readonly=True,
         copy=False,
+        groups="base.group_user",
         help="Net realisable value per unit of the defective goods (市场可变现价格), entered "
         "by an RMA Manager or an accountant in the write-down wizard.",
     )
     writedown_move_ids = fields.One2many(
-        "account.move", "rma_writedown_line_id", string="Write-down Entries", readonly=True
+        "account.move",
+        "rma_writedown_line_id",
+        string="Write-down Entries",
+        readonly=True,
+        groups="base.group_user",
     )
     writedown_amount = fields.Monetary(
         "Written Down",
         compute="_compute_writedown_amount",
         compute_sudo=True,
         currency_field="company_currency_id",
+        groups="base.group_user",
         help="Loss posted so far for the defective goods of this line.",
     )
     company_currency_id = fields.Many2one(
         related="company_id.currency_id", string="Company Currency"
     )
+
+    def _workflow_fields(self):
+        """What the credit and write-down buttons record on the line."""
+        return super()._workflow_fields() | {
+            "qty_not_invoiced",
+            "credit_not_invoiced",
+            "credit_origin_line_ids",
+            "realisable_value",
+        }
 
     @api.depends("writedown_move_ids.state", "writedown_move_ids.rma_writedown_amount")
     def _compute_writedown_amount(self):
@@ -111,9 +126,12 @@ class FactoryRmaLine(models.Model):
         return res
 
     def _qty_left_to_credit(self):
-        """Received quantity not yet on a credit note nor known as never billed."""
+        """Accepted quantity (received, never more than authorised) not yet on
+        a credit note nor known as never billed."""
         self.ensure_one()
-        return self.qty_received - self.qty_credited - self.qty_credit_draft - self.qty_not_invoiced
+        return (
+            self._qty_accepted() - self.qty_credited - self.qty_credit_draft - self.qty_not_invoiced
+        )
 
     def _never_billed_qty(self):
         """Quantity (line UoM) of the sale line delivered but never invoiced
@@ -195,7 +213,7 @@ class FactoryRmaLine(models.Model):
         return (
             float_compare(
                 self.qty_credited + self.qty_not_invoiced,
-                self.qty_received,
+                self._qty_accepted(),
                 precision_rounding=self._qty_rounding(),
             )
             >= 0
@@ -366,10 +384,21 @@ class FactoryRmaLine(models.Model):
                 )
             )
 
+    def _writedown_booked(self):
+        """Loss already booked for the goods of this line: posted write-down
+        entries and the drafts waiting for accounting."""
+        self.ensure_one()
+        return sum(
+            self.sudo()
+            .writedown_move_ids.filtered(lambda m: m.state != "cancel")
+            .mapped("rma_writedown_amount")
+        )
+
     def _set_realisable_value(self, value):
-        """Record the realisable value and post the difference between the
-        loss it implies and the loss already posted (never twice). Called
-        by the write-down wizard after its rights check."""
+        """Record the realisable value and create the draft entry of the
+        difference between the loss it implies and the loss already booked
+        (never twice). Called by the write-down wizard after its rights
+        check; the wizard posts it when the caller has accounting rights."""
         self.ensure_one()
         self._check_realisable_value(value)
         qty = self._writedown_qty()
@@ -382,13 +411,15 @@ class FactoryRmaLine(models.Model):
             )
         currency = self.company_id.currency_id
         target = currency.round((self._writedown_unit_cost() - value) * qty)
-        diff = currency.round(target - self.writedown_amount)
-        self.realisable_value = value
+        diff = currency.round(target - self._writedown_booked())
+        self._write_workflow({"realisable_value": value})
         if currency.is_zero(diff):
             return self.env["account.move"]
-        move = self.env["account.move"].create(self._prepare_writedown_move_vals(diff, qty))
-        move._post()
-        return move
+        # the accounts of the product and the company are read as superuser
+        # to prepare the entry; the entry itself is the caller's draft
+        vals = self.sudo()._prepare_writedown_move_vals(diff, qty)
+        Move = self.rma_id._rma_prepare_model("account.move")
+        return Move.with_company(self.company_id).create(vals).with_env(self.env)
 
     def _prepare_writedown_move_vals(self, amount, qty):
         """Journal entry of a write-down of ``amount`` (negative: the value
@@ -469,7 +500,7 @@ class FactoryRmaLine(models.Model):
         return (
             self.decided_outcome == "concession"
             and self.rma_id.rma_type == "complaint"
-            and not self.company_currency_id.is_zero(self.concession_amount)
+            and not self.currency_id.is_zero(self.concession_amount)
         )
 
     def _concession_credit_lines(self, state=None):
@@ -634,7 +665,14 @@ class FactoryRmaLine(models.Model):
             fpos = self.env["account.fiscal.position"]._get_fiscal_position(
                 rma.partner_id.commercial_partner_id
             )
-            price = product.lst_price
+            # the spare part's sales price, in the RMA's currency
+            price = self.company_id.currency_id._convert(
+                product.lst_price,
+                rma.currency_id,
+                self.company_id,
+                fields.Date.context_today(self),
+                round=False,
+            )
             taxes = fpos.map_tax(
                 product.taxes_id.filtered(lambda t: t.company_id in self.company_id.parent_ids)
             )

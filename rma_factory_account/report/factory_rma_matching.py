@@ -213,19 +213,25 @@ class FactoryRmaMatching(models.Model):
     @api.model
     def _cron_mail_mismatches(self):
         """Daily: mail each company's accountants the open mismatches; no mail
-        on a day without any."""
+        on a day without any. Each company in its own savepoint: one that
+        fails is logged and the others still get their mail."""
         rows = self.search([("has_mismatch", "=", True)])
         mails = self.env["mail.mail"]
-        for company in rows.company_id:
-            company_rows = rows.filtered(lambda r, company=company: r.company_id == company)
+
+        def mail_company(company):
+            nonlocal mails
+            company_rows = rows.filtered(lambda r: r.company_id == company)
             recipients = self._accountants(company)
-            if not recipients:
-                continue
-            mails |= (
-                self.env["mail.mail"]
-                .sudo()
-                .create(company_rows._prepare_mismatch_mail_vals(company, recipients))
-            )
+            if recipients:
+                mails |= (
+                    self.env["mail.mail"]
+                    .sudo()
+                    .create(company_rows._prepare_mismatch_mail_vals(company, recipients))
+                )
+
+        self.env["factory.rma"]._cron_run_each(
+            rows.company_id, mail_company, "RMA matching mismatch mail"
+        )
         return mails
 
     def _prepare_mismatch_mail_vals(self, company, recipients):

@@ -14,3 +14,6 @@ from . import test_rma_concession
 from . import test_rma_claim_spare_part
 from . import test_rma_freight_cost
 from . import test_rma_account_roles
+from . import test_rma_currency
+from . import test_rma_account_integrity
+from . import test_rma_account_concurrency

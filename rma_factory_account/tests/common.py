@@ -1,5 +1,5 @@
-from odoo import Command
-from odoo.tests import Form
+from odoo import Command, fields
+from odoo.tests import Form, new_test_user
 
 from odoo.addons.rma_factory.tests.common import RmaCommon
 
@@ -17,6 +17,18 @@ class RmaAccountCommon(RmaCommon):
         (cls.mould | cls.connector).write({"taxes_id": [Command.set(cls.tax13.ids)]})
         cls.bank_journal = cls.env["account.journal"].search(
             [("type", "=", "bank"), ("company_id", "=", cls.company.id)], limit=1
+        )
+        # accounting posts and pays: an accountant without RMA groups, and an
+        # RMA Manager who is an accountant too (the deposit buttons are the
+        # RMA Manager's)
+        cls.user_accountant = new_test_user(
+            cls.env, login="rma_accountant", groups="account.group_account_invoice"
+        )
+        cls.user_mgr_acc = new_test_user(
+            cls.env,
+            login="rma_mgr_acc",
+            groups="rma_factory.group_rma_manager,account.group_account_invoice,"
+            "sales_team.group_sale_salesman_all_leads,stock.group_stock_user",
         )
 
     def _invoice(self, order):
@@ -50,3 +62,21 @@ class RmaAccountCommon(RmaCommon):
     @staticmethod
     def _receivable(move):
         return move.line_ids.filtered(lambda x: x.account_id.account_type == "asset_receivable")
+
+    def _eur(self, rate):
+        """EUR active at ``rate`` EUR per unit of company currency today, and
+        the pricelist that sells in it."""
+        eur = self.env.ref("base.EUR")
+        eur.active = True
+        self.env["res.currency.rate"].search(
+            [("currency_id", "=", eur.id), ("company_id", "in", [self.company.id, False])]
+        ).unlink()
+        self.env["res.currency.rate"].create(
+            {"currency_id": eur.id, "rate": rate, "name": fields.Date.today()}
+        )
+        pricelist = self.env["product.pricelist"].create({"name": "EUR", "currency_id": eur.id})
+        return eur, pricelist
+
+    @staticmethod
+    def _set_rate(currency, rate):
+        currency.rate_ids.filtered(lambda r: r.name == fields.Date.today()).rate = rate

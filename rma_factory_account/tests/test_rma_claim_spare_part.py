@@ -31,30 +31,55 @@ class TestRmaClaimSparePart(RmaAccountCommon):
         return rma
 
     def test_carrier_claim_invoiced_and_paid(self):
+        """The claim of 30 is filed through the buttons; the amount is fixed
+        from then on. The RMA Manager prepares the carrier's invoice, an
+        accountant posts it."""
         rma = self._shortage()
         self.assertEqual(rma.claim_state, "to_claim")
-        rma.claim_amount = 30.0
+        rma_cs = rma.with_user(self.user_cs)
+        rma_cs.write({"claim_amount": 30.0, "claim_reference": "CLM-1"})
+        rma_cs.action_claim_sent()
+        with self.assertRaisesRegex(UserError, "is filed"):
+            rma_cs.write({"claim_amount": 300.0})
+        self.assertEqual(rma.claim_amount, 30.0)
         with self.assertRaisesRegex(UserError, "not accepted"):
             rma.with_user(self.user_mgr).action_invoice_carrier_claim()
-        rma.claim_state = "accepted"
+        rma_cs.action_claim_accepted()
+        self.assertEqual(rma.claim_state, "accepted")
         with self.assertRaises(AccessError):
             rma.with_user(self.user_cs).action_invoice_carrier_claim()
+        self.assertFalse(rma.charge_invoice_ids)
         rma.with_user(self.user_mgr).action_invoice_carrier_claim()
         invoice = rma.charge_invoice_ids
         self.assertEqual(len(invoice), 1)
+        self.assertEqual(invoice.state, "draft", "an RMA Manager does not post")
+        self.assertIn("Carrier claim invoice", rma.message_ids[0].body)
+        with self.assertRaises(AccessError):
+            invoice.with_user(self.user_mgr).action_post()
+        with self.assertRaisesRegex(UserError, "already invoiced"):
+            rma.with_user(self.user_mgr).action_invoice_carrier_claim()
+        invoice.with_user(self.user_accountant).action_post()
         self.assertEqual(invoice.state, "posted")
         self.assertEqual(invoice.partner_id, self.carrier)
         self.assertEqual(invoice.invoice_line_ids.rma_charge_type, "claim")
         self.assertAlmostEqual(invoice.amount_total, 30.0)
         self.assertEqual(self._receivable(invoice).debit, 30.0)
         self.assertEqual(rma.claim_state, "accepted")
-        with self.assertRaisesRegex(UserError, "already invoiced"):
-            rma.with_user(self.user_mgr).action_invoice_carrier_claim()
         self._pay(invoice, amount=10.0)
         self.assertEqual(rma.claim_state, "accepted", "partly paid")
         self._pay(invoice)
         self.assertEqual(invoice.payment_state, "paid")
         self.assertEqual(rma.claim_state, "paid")
+
+    def test_accountant_invoices_the_claim_posted(self):
+        rma = self._shortage()
+        rma.write({"claim_amount": 30.0, "claim_reference": "CLM-2"})
+        rma.with_user(self.user_cs).action_claim_sent()
+        rma.with_user(self.user_cs).action_claim_accepted()
+        rma.with_user(self.user_accountant).action_invoice_carrier_claim()
+        invoice = rma.charge_invoice_ids
+        self.assertEqual(invoice.state, "posted")
+        self.assertAlmostEqual(self._receivable(invoice).debit, 30.0)
 
     def test_carrier_freight_withheld_until_the_claim_is_settled(self):
         """Shortage with the policy's withholding: the carrier's freight bill
@@ -117,6 +142,10 @@ class TestRmaClaimSparePart(RmaAccountCommon):
                 rma.with_user(self.user_cs).action_charge_unreturned_part()
             rma.with_user(self.user_mgr).action_charge_unreturned_part()
         invoice = rma.charge_invoice_ids
+        self.assertEqual(invoice.state, "draft", "an RMA Manager does not post")
+        with self.assertRaises(AccessError):
+            invoice.with_user(self.user_mgr).action_post()
+        invoice.with_user(self.user_accountant).action_post()
         self.assertEqual(invoice.state, "posted")
         self.assertEqual(invoice.partner_id, self.dealer_b)
         self.assertRecordValues(
@@ -137,6 +166,14 @@ class TestRmaClaimSparePart(RmaAccountCommon):
             with self.assertRaisesRegex(UserError, "came back or is charged"):
                 rma.with_user(self.user_mgr).action_charge_unreturned_part()
         self.assertEqual(len(rma.charge_invoice_ids), 1)
+
+    def test_accountant_charges_the_unreturned_part_posted(self):
+        rma, _invoice = self._spare_rma()
+        with freeze_time(rma.return_deadline + timedelta(hours=1)):
+            rma.with_user(self.user_accountant).action_charge_unreturned_part()
+        self.assertEqual(rma.charge_invoice_ids.state, "posted")
+        self.assertAlmostEqual(rma.charge_invoice_ids.amount_total, 33.90)
+        self.assertEqual(rma.state, "done")
 
     def test_returned_spare_part_not_charged(self):
         rma, _invoice = self._spare_rma()

@@ -37,11 +37,19 @@ class TestRmaFreightCost(RmaAccountCommon):
         return self._run_refund(rma)
 
     def test_company_share_of_split_freight_posted_once(self):
+        """The RMA Manager prepares the entry, an accountant posts it."""
         rma = self._freight_rma("company", 40.0, percent=50.0)
         with self.assertRaises(AccessError):
             rma.with_user(self.user_cs).action_post_freight_cost()
+        self.assertFalse(rma.freight_cost_move_id)
         rma.with_user(self.user_mgr).action_post_freight_cost()
         move = rma.freight_cost_move_id
+        self.assertEqual(move.state, "draft", "an RMA Manager does not post")
+        with self.assertRaises(AccessError):
+            move.with_user(self.user_mgr).action_post()
+        with self.assertRaisesRegex(UserError, "already recorded"):
+            rma.with_user(self.user_mgr).action_post_freight_cost()
+        move.with_user(self.user_accountant).action_post()
         self.assertEqual(move.state, "posted")
         self.assertEqual(move.rma_id, rma)
         self.assertRecordValues(
@@ -51,8 +59,8 @@ class TestRmaFreightCost(RmaAccountCommon):
                 {"account_id": self.freight_expense.id, "debit": 20.0, "credit": 0.0},
             ],
         )
-        with self.assertRaisesRegex(UserError, "already posted"):
-            rma.with_user(self.user_mgr).action_post_freight_cost()
+        with self.assertRaisesRegex(UserError, "already recorded"):
+            rma.with_user(self.user_accountant).action_post_freight_cost()
         self.assertEqual(
             self.env["account.move.line"].search_count(
                 [("account_id", "=", self.freight_expense.id), ("rma_id", "=", rma.id)]
@@ -67,7 +75,8 @@ class TestRmaFreightCost(RmaAccountCommon):
             rma.action_post_freight_cost()
         self.assertFalse(rma.freight_cost_move_id)
         self.company.rma_freight_cost_account_id = self.freight_expense
-        rma.action_post_freight_cost()
+        rma.with_user(self.user_accountant).action_post_freight_cost()
+        self.assertEqual(rma.freight_cost_move_id.state, "posted")
         self.assertAlmostEqual(rma.freight_cost_move_id.amount_total, 40.0)
         customer = self._freight_rma("customer", 40.0)
         with self.assertRaisesRegex(UserError, "bears no freight"):

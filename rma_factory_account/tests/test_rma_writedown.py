@@ -88,11 +88,19 @@ class TestRmaWritedown(RmaAccountCommon):
         # The write-down is not a credit.
         self.assertEqual(line.qty_credited, 0)
 
-        # Editing the value posts only the difference.
+        # Editing the value books only the difference: the RMA Manager
+        # prepares it, an accountant posts it.
         back = self._write_down(rma, 30.0, user=self.user_mgr)
+        self.assertEqual(back.state, "draft", "an RMA Manager does not post")
         self.assertAlmostEqual(
             back.line_ids.filtered(lambda x: x.account_id == self.loss_account).credit, 50.0
         )
+        self.assertAlmostEqual(line.writedown_amount, 200.0, "only posted entries count")
+        self.assertEqual(line.realisable_value, 30.0)
+        with self.assertRaises(AccessError):
+            back.with_user(self.user_mgr).action_post()
+        self.assertFalse(self._write_down(rma, 30.0), "the draft counts: nothing booked twice")
+        back.with_user(self.user_acc).action_post()
         self.assertAlmostEqual(line.writedown_amount, 150.0)
         self.assertFalse(self._write_down(rma, 30.0), "same value: nothing posted")
         self.assertEqual(len(line.writedown_move_ids), 2)

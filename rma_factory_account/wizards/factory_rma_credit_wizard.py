@@ -33,6 +33,13 @@ class FactoryRmaCreditWizard(models.TransientModel):
         self.ensure_one()
         for line in self.line_ids:
             rma_line = line.rma_line_id
+            if rma_line.rma_id not in self.rma_ids:
+                raise UserError(
+                    _(
+                        "%(product)s is not a line of the RMAs being credited.",
+                        product=rma_line.product_id.display_name,
+                    )
+                )
             if line.not_invoiced and line.invoice_line_ids:
                 raise UserError(
                     _(
@@ -73,13 +80,13 @@ class FactoryRmaCreditWizard(models.TransientModel):
         """Record the choices on the RMA lines, then create the credit notes."""
         self.ensure_one()
         rmas = self.rma_ids
-        rmas._lock_for_update()
         rmas._check_can_create_credit_note()
+        rmas._lock_for_update()
         self._check_choices()
         for line in self.line_ids:
             # Accountants may not write RMA lines: the choice is checked
-            # above, then recorded as superuser.
-            line.rma_line_id.sudo().write(
+            # above, then recorded by the workflow.
+            line.rma_line_id._write_workflow(
                 {
                     "credit_origin_line_ids": [fields.Command.set(line.invoice_line_ids.ids)],
                     "credit_not_invoiced": line.not_invoiced,

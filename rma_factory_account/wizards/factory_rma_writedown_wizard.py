@@ -1,12 +1,13 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 
 
 class FactoryRmaWritedownWizard(models.TransientModel):
     """Write defective RMA goods down to their net realisable value
     (不良品按市场可变现价格入库). Opened from the RMA by an RMA Manager or an
-    accountant; posting only the difference to what was already written
-    down, so editing the value never books the loss twice."""
+    accountant; books only the difference to what was already written down
+    (posted, or waiting in draft for accounting), so editing the value never
+    books the loss twice."""
 
     _name = "factory.rma.writedown.wizard"
     _description = "RMA Defective Goods Write-down"
@@ -36,27 +37,19 @@ class FactoryRmaWritedownWizard(models.TransientModel):
             ],
         }
 
-    @api.model
-    def _check_can_write_down(self):
-        user = self.env.user
-        if not (
-            self.env.su
-            or user.has_group("rma_factory.group_rma_manager")
-            or user.has_group("account.group_account_invoice")
-        ):
-            raise AccessError(
-                _("Only RMA Managers and accountants can write defective goods down.")
-            )
-
     def action_confirm(self):
-        """Post the write-down entries (as superuser after the rights check:
-        accountants may not write RMA lines, RMA Managers may not post)."""
+        """Record the realisable values and create the write-down entries of
+        the differences: posted when the caller has accounting rights, else
+        drafts for accounting (RMA Managers decide the value, accountants
+        post)."""
         self.ensure_one()
-        self._check_can_write_down()
-        self.rma_id._lock_for_update()
+        rma = self.rma_id
+        rma._check_can_write_down()
+        rma._lock_for_update()
         for line in self.line_ids:
             line.rma_line_id._check_realisable_value(line.realisable_value)
         moves = self.env["account.move"]
         for line in self.line_ids:
-            moves |= line.rma_line_id.sudo()._set_realisable_value(line.realisable_value)
-        return moves.with_env(self.env)
+            moves |= line.rma_line_id._set_realisable_value(line.realisable_value)
+        rma._rma_post_or_hand_over(moves, _("Write-down entries"))
+        return moves
