@@ -63,24 +63,6 @@ class FactoryRma(models.Model):
         """The freight cost entry is linked by its button."""
         return super()._workflow_fields() | {"freight_cost_move_id"}
 
-    def _claim_filed_fields(self):
-        """What the carrier was claimed: fixed once the claim is filed, so
-        that its invoice bills exactly the amount sent to the carrier."""
-        return {"claim_amount", "claim_reference"}
-
-    def write(self, vals):
-        if not self.env.su and self._claim_filed_fields() & set(vals):
-            filed = self.filtered(lambda r: r.claim_state not in (False, "to_claim"))
-            if filed:
-                raise UserError(
-                    _(
-                        "The carrier claim of %s is filed: its amount and reference stay those "
-                        "sent to the carrier.",
-                        filed[0].name,
-                    )
-                )
-        return super().write(vals)
-
     def _freight_percent_depends(self):
         return [name for name in ("freight_payer", "freight_split_percent") if name in self._fields]
 
