@@ -21,6 +21,7 @@ class FactoryRma(models.Model):
         string="Credit Notes",
         readonly=True,
         domain=[("move_type", "=", "out_refund")],
+        groups="base.group_user",
     )
     charge_invoice_ids = fields.One2many(
         "account.move",
@@ -29,9 +30,14 @@ class FactoryRma(models.Model):
         readonly=True,
         domain=[("move_type", "=", "out_invoice")],
         help="Paid repair, dealer charge-back and freight invoices of the RMA.",
+        groups="base.group_user",
     )
-    charge_invoice_count = fields.Integer(compute="_compute_credit_note_count", compute_sudo=True)
-    credit_note_count = fields.Integer(compute="_compute_credit_note_count", compute_sudo=True)
+    charge_invoice_count = fields.Integer(
+        compute="_compute_credit_note_count", compute_sudo=True, groups="base.group_user"
+    )
+    credit_note_count = fields.Integer(
+        compute="_compute_credit_note_count", compute_sudo=True, groups="base.group_user"
+    )
     refund_state = fields.Selection(
         [
             ("none", "Nothing to credit"),
@@ -46,6 +52,7 @@ class FactoryRma(models.Model):
         help="Not invoiced: the goods were never invoiced, only the sale quantities change. "
         "Credited: the credit note is posted and stays as customer credit. Reconciled: the "
         "credit note is reconciled with the invoice. Paid back: a refund payment settled it.",
+        groups="base.group_user",
     )
     refund_payment_requested = fields.Boolean(
         "Pay Back",
@@ -53,28 +60,38 @@ class FactoryRma(models.Model):
         copy=False,
         help="The customer wants the money back (refund payment on the original payment's "
         "journal) instead of keeping the credit.",
+        groups="base.group_user",
     )
     refund_payment_ids = fields.One2many(
-        "account.payment", "rma_id", string="Refund Payments", readonly=True
+        "account.payment",
+        "rma_id",
+        string="Refund Payments",
+        readonly=True,
+        groups="base.group_user",
     )
     refund_deadline = fields.Datetime(
         compute="_compute_refund_deadline",
         store=True,
         help="Refund due date: the goods' acceptance (judgement) plus the policy's refund "
         "working days on the company calendar.",
+        groups="base.group_user",
     )
-    refund_overdue = fields.Boolean(compute="_compute_refund_overdue", compute_sudo=True)
+    refund_overdue = fields.Boolean(
+        compute="_compute_refund_overdue", compute_sudo=True, groups="base.group_user"
+    )
     refund_date = fields.Datetime(
         "Refunded On",
         readonly=True,
         copy=False,
         help="When the customer was refunded: the credit note posted (kept as credit or "
         "reconciled with the invoice) or the refund payment registered.",
+        groups="base.group_user",
     )
     refund_on_time = fields.Boolean(
         "Refund On Time",
         compute="_compute_refund_on_time",
         help="Refunded no later than the refund deadline.",
+        groups="base.group_user",
     )
 
     def _workflow_fields(self):

@@ -57,6 +57,7 @@ class FactoryRma(models.Model):
         compute="_compute_spare_part_charge_due",
         help="The return deadline of the spare-part RMA has passed and a defective part has "
         "not come back.",
+        groups="base.group_user",
     )
 
     def _workflow_fields(self):

@@ -8,13 +8,16 @@ from odoo.tools import float_compare, float_is_zero
 class FactoryRmaLine(models.Model):
     _inherit = "factory.rma.line"
 
-    credit_line_ids = fields.One2many("account.move.line", "rma_line_id", readonly=True)
+    credit_line_ids = fields.One2many(
+        "account.move.line", "rma_line_id", readonly=True, groups="base.group_user"
+    )
     qty_credited = fields.Float(compute="_compute_qty_credited", store=True)
     qty_credit_draft = fields.Float(
         "In Draft Credit Notes",
         digits="Product Unit of Measure",
         compute="_compute_qty_credited",
         store=True,
+        groups="base.group_user",
     )
     credit_origin_line_ids = fields.Many2many(
         "account.move.line",
@@ -26,6 +29,7 @@ class FactoryRmaLine(models.Model):
         copy=False,
         help="Invoice lines chosen by the user in the credit note wizard when the "
         "line has no sale or invoice line of its own.",
+        groups="base.group_user",
     )
     qty_not_invoiced = fields.Float(
         "Never Invoiced",
@@ -34,12 +38,14 @@ class FactoryRmaLine(models.Model):
         copy=False,
         help="Received quantity of a partly invoiced sale line that was never billed: only "
         "the sale quantities change, nothing is credited.",
+        groups="base.group_user",
     )
     credit_not_invoiced = fields.Boolean(
         "Not Invoiced",
         readonly=True,
         copy=False,
         help="The user stated that the goods of this line were never invoiced: nothing to credit.",
+        groups="base.group_user",
     )
 
     realisable_value = fields.Float(
@@ -67,7 +73,7 @@ class FactoryRmaLine(models.Model):
         help="Loss posted so far for the defective goods of this line.",
     )
     company_currency_id = fields.Many2one(
-        related="company_id.currency_id", string="Company Currency"
+        related="company_id.currency_id", string="Company Currency", groups="base.group_user"
     )
 
     def _workflow_fields(self):

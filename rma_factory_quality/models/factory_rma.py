@@ -16,6 +16,7 @@ class FactoryRma(models.Model):
         tracking=True,
         help="The customer asks for an improvement (8D) report: an 8D is created whatever the "
         "severity.",
+        groups="base.group_user",
     )
     # Quality data are internal: portal users (the customer) never read
     # them, over RPC either (8D-05, 8D-07).

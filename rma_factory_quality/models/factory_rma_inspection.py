@@ -190,7 +190,9 @@ class FactoryRmaInspection(models.Model):
     severity_manual = fields.Selection(SEVERITIES, "Raised Severity", readonly=True, copy=False)
     severity_reason = fields.Text("Severity Raise Reason", readonly=True, copy=False)
     severity = fields.Selection(SEVERITIES, compute="_compute_severity_final", store=True)
-    customer_requests_report = fields.Boolean(related="rma_id.customer_requests_report")
+    customer_requests_report = fields.Boolean(
+        related="rma_id.customer_requests_report", groups="base.group_user"
+    )
     requires_8d = fields.Boolean("8D Required", compute="_compute_requires_8d", store=True)
     eightd_id = fields.Many2one("factory.rma.8d", "8D Report", readonly=True, copy=False)
     review_ids = fields.One2many("factory.rma.review", "inspection_id", "Review Meetings")
