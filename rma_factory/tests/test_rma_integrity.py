@@ -255,7 +255,7 @@ class TestRmaCronSavepoints(RmaCommon):
 
         def escalation_user(rma):
             if rma == broken:
-                raise UserError("mail server down")
+                raise ValueError("mail server down")
             return original(rma)
 
         with (

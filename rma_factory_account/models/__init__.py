@@ -7,6 +7,8 @@ from . import factory_rma
 from . import factory_rma_charge
 from . import factory_rma_deposit
 from . import factory_rma_line
+from . import factory_rma_line_writedown
+from . import factory_rma_line_charge
 from . import factory_rma_policy
 from . import res_company
 from . import res_config_settings

@@ -2,6 +2,9 @@ from . import factory_rma_quality_document
 from . import factory_rma_defect
 from . import factory_rma_severity_rule
 from . import factory_rma_inspection
+from . import factory_rma_inspection_verdict
+from . import factory_rma_inspection_severity
+from . import factory_rma_inspection_containment
 from . import factory_rma_inspection_defect
 from . import factory_rma_8d
 from . import factory_rma_8d_action
