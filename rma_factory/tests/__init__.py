@@ -11,3 +11,4 @@ from . import test_rma_reply
 from . import test_rma_step_deadlines
 from . import test_rma_freight
 from . import test_rma_portal
+from . import test_rma_odoo_access
