@@ -44,8 +44,8 @@ class TestRmaOdooAccess(RmaCommon):
 
     def _rma_world(self):
         """A delivered and invoiced order of the salesman, with an approved
-        RMA whose goods came back (return picking, moves, repair-free): every
-        relation the addons add to Odoo's documents is filled."""
+        RMA whose goods came back: the RMA relations of the order, its lines,
+        the invoice, the partner and the return receipt and moves are set."""
         order = self._deliver(self.customer_c, [(self.connector, 5, None)])
         order.user_id = self.salesman
         invoice = order._create_invoices()
