@@ -32,10 +32,11 @@
 # sale 160, sale_stock 111, stock_account 158, repair 16, account 689.
 #   without our addons: 37 min (install 1.5 min; account 29 min; the other four 6 min);
 #                       4 failures, all in setup/odoo_known_failures.txt;
-#   with our addons:    39 min (install 2 min; account 26 min; the other four 10 min);
-#                       before the fix of issue #9, 2 more errors:
+#   with our addons:    39 min before the fix of issue #9 (install 2 min; account 26 min; the
+#                       other four 10 min), with 2 more errors:
 #                       sale.tests.test_access_rights.TestAccessRights.test_access_sales_manager
-#                       and .test_access_sales_person (AccessError on factory.rma).
+#                       and .test_access_sales_person (AccessError on factory.rma);
+#                       32 min after it, with only the 4 known failures.
 # account stays in the default list despite its 26-29 minutes: rma_factory_account overrides
 # invoice posting, payment registration and the invoice currency rate, which Odoo's account
 # tests exercise. Quicker run without it (about 10 min):
