@@ -1,11 +1,15 @@
 from odoo import _, fields, models
 from odoo.exceptions import UserError
 
+from .factory_rma import RMA_READER_GROUPS
+
 
 class AccountMove(models.Model):
     _inherit = "account.move"
 
-    rma_origin_ids = fields.One2many("factory.rma", "invoice_id", string="RMAs")
+    rma_origin_ids = fields.One2many(
+        "factory.rma", "invoice_id", string="RMAs", groups=RMA_READER_GROUPS
+    )
 
     def action_create_rma(self):
         """Button on a posted customer invoice: a draft RMA for the invoiced

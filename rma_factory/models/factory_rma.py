@@ -18,6 +18,15 @@ STATES = [
     ("cancelled", "Cancelled"),
 ]
 
+# Groups that read RMAs through the core's access rights. The relations the
+# addons add to Odoo's own documents (sale order and line, partner, invoice)
+# carry these groups: the other users of those documents (a salesperson
+# without Inventory, Invoicing or RMA rights, an auditor) read them as before
+# and simply do not get the RMAs.
+RMA_READER_GROUPS = (
+    "rma_factory.group_rma_user,stock.group_stock_user,account.group_account_invoice"
+)
+
 REJECT_ALTERNATIVES = [
     ("repair", "Repair"),
     ("spare_parts", "Spare parts"),
@@ -395,6 +404,17 @@ class FactoryRma(models.Model):
         super()._compute_access_url()
         for rma in self:
             rma.access_url = f"/my/rma/{rma.id}"
+
+    @api.model
+    def _visible_count(self, domain, groupby):
+        """RMA counters of Odoo's documents: ``{groupby value: count}`` over
+        the RMAs of ``domain`` that the current user may read (access rights
+        and record rules), empty when he may read none. The users of a sale
+        order or a partner without RMA rights read the counter as 0 instead
+        of an access error."""
+        if not self.has_access("read"):
+            return {}
+        return dict(self._read_group(domain, [groupby], ["__count"]))
 
     def _rating_get_partner(self):
         return self.partner_id

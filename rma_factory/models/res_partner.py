@@ -1,4 +1,6 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+from .factory_rma import RMA_READER_GROUPS
 
 
 class ResPartner(models.Model):
@@ -18,17 +20,18 @@ class ResPartner(models.Model):
         "rule); tick to allow this supplier's name (e.g. power supply or wire suppliers).",
         groups="base.group_user",
     )
-    rma_ids = fields.One2many("factory.rma", "partner_id", string="RMAs")
+    rma_ids = fields.One2many("factory.rma", "partner_id", string="RMAs", groups=RMA_READER_GROUPS)
     rma_count = fields.Integer(compute="_compute_rma_count", string="RMA Count")
 
+    @api.depends_context("uid", "allowed_company_ids")
     def _compute_rma_count(self):
-        data = self.env["factory.rma"]._read_group(
-            [("partner_id", "child_of", self.commercial_partner_id.ids)],
-            ["partner_id"],
-            ["__count"],
+        """RMAs of the commercial partner that the reader may see: every user
+        reads partners, most of them without RMA rights (they read 0)."""
+        data = self.env["factory.rma"]._visible_count(
+            [("partner_id", "child_of", self.commercial_partner_id.ids)], "partner_id"
         )
         counts = {}
-        for partner, count in data:
+        for partner, count in data.items():
             key = partner.commercial_partner_id.id
             counts[key] = counts.get(key, 0) + count
         for partner in self:

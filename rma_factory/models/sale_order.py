@@ -1,17 +1,27 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from .factory_rma import RMA_READER_GROUPS
+
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
-    rma_ids = fields.One2many("factory.rma", "sale_order_id", string="RMAs")
+    rma_ids = fields.One2many(
+        "factory.rma", "sale_order_id", string="RMAs", groups=RMA_READER_GROUPS
+    )
     rma_count = fields.Integer(compute="_compute_rma_count", string="RMA Count")
 
     @api.depends("rma_ids")
+    @api.depends_context("uid", "allowed_company_ids")
     def _compute_rma_count(self):
+        """The RMAs of the order that the reader may see: a salesperson
+        without RMA rights reads 0, not an access error."""
+        counts = self.env["factory.rma"]._visible_count(
+            [("sale_order_id", "in", self._origin.ids)], "sale_order_id"
+        )
         for order in self:
-            order.rma_count = len(order.rma_ids)
+            order.rma_count = counts.get(order._origin, 0)
 
     def _check_can_create_rma(self):
         self.ensure_one()

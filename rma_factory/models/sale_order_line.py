@@ -1,10 +1,14 @@
 from odoo import api, fields, models
 
+from .factory_rma import RMA_READER_GROUPS
+
 
 class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
 
-    rma_line_ids = fields.One2many("factory.rma.line", "sale_line_id", string="RMA Lines")
+    rma_line_ids = fields.One2many(
+        "factory.rma.line", "sale_line_id", string="RMA Lines", groups=RMA_READER_GROUPS
+    )
 
     @api.depends(
         "rma_line_ids.qty_received",
@@ -16,13 +20,20 @@ class SaleOrderLine(models.Model):
         delivered quantity and values the return at the original cost. Only
         goods that are credited (refund, return-only) stay returned; goods
         still under judgement, repaired, replaced or sent back are added
-        back, so that the order is never "to invoice" because of an RMA."""
+        back, so that the order is never "to invoice" because of an RMA.
+
+        The RMA lines are read as superuser: the quantity is the order's own
+        figure, and Odoo modules call this method directly for users without
+        RMA rights (a salesperson)."""
         super()._compute_qty_delivered()
         for line in self:
-            if line.qty_delivered_method != "stock_move" or not line.rma_line_ids:
+            if line.qty_delivered_method != "stock_move":
+                continue
+            rma_lines = line.sudo().rma_line_ids
+            if not rma_lines:
                 continue
             add_back = 0.0
-            for rma_line in line.rma_line_ids:
+            for rma_line in rma_lines:
                 if rma_line.state in ("cancelled", "rejected") or rma_line._credits_customer():
                     continue
                 add_back += rma_line.product_uom_id._compute_quantity(

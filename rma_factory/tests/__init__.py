@@ -18,3 +18,4 @@ from . import test_rma_concurrency
 from . import test_rma_integrity
 from . import test_rma_procurement
 from . import test_rma_confidentiality
+from . import test_rma_odoo_access
