@@ -13,7 +13,9 @@
 #     pip --target into a temporary folder, which only the OCA database has on its addons path:
 #     no OCA code in the repository or in site-packages. Each database gets a chart of accounts.
 #  2. The flows of setup/bench/ run in `python3 -m odoo shell` (everything they create is rolled
-#     back), each on N fresh sale orders of 5 units, delivered and invoiced, with an RMA for 2:
+#     back), each on N fresh sale orders of 5 units, delivered and invoiced, with an RMA for 2.
+#     Each call is measured like one request: empty record cache at the start; flush and the
+#     precommit hooks (mail tracking) at the end, counted; garbage collected between calls.
 #       OCA          create, confirm, receive, refund + post, one RMA per call;
 #       ours single  create, submit, approve, receive, judge + process, route, credit note + post,
 #                    one RMA per call as a user clicks, then Odoo's own reversal of the same

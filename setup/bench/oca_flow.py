@@ -39,12 +39,8 @@ def rma_vals(order):
     }
 
 
-def create():
-    rmas = Rma
-    for order_id in orders.ids:
-        bench._reset()
-        rmas |= Rma.create(rma_vals(orders.browse(order_id)))
-    return rmas
+def create(sale_orders):
+    return Rma.create([rma_vals(order) for order in sale_orders])
 
 
 def refund(rma):
@@ -52,14 +48,14 @@ def refund(rma):
     rma.refund_id.action_post()
 
 
-rmas = bench.step("create", create)
-bench.step("confirm", lambda: bench.each(rmas, lambda r: r.action_confirm()))
+rmas = bench.step("create", orders, create)
+bench.step("confirm", rmas, lambda r: r.action_confirm())
 receipts = rmas.reception_move_id.picking_id
-bench.step("receive", lambda: bench.each(receipts, benchlib.validate))
-bench.step("refund", lambda: bench.each(rmas, refund))
+bench.step("receive", receipts, benchlib.validate)
+bench.step("refund", rmas, refund)
 bench.report()
 
-env.invalidate_all()
+bench.settle()
 refunds = rmas.refund_id
 share = benchlib.credited_share(invoices, refunds)
 states = sorted(set(rmas.mapped("state")))

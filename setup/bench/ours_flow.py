@@ -59,14 +59,8 @@ def rma_vals(order):
     }
 
 
-def create():
-    if MODE == "batch":
-        return Rma.create([rma_vals(order) for order in orders])
-    rmas = Rma
-    for order_id in orders.ids:
-        bench._reset()
-        rmas |= Rma.create(rma_vals(orders.browse(order_id)))
-    return rmas
+def create(sale_orders):
+    return Rma.create([rma_vals(order) for order in sale_orders])
 
 
 def judge(rma):
@@ -105,23 +99,23 @@ def credit(rmas):
     rmas.credit_note_ids.filtered(lambda m: m.state == "draft").action_post()
 
 
-rmas = bench.step("create", create)
-bench.step("submit", lambda: bench.each(rmas, lambda r: r.action_submit()))
-bench.step("approve", lambda: bench.each(rmas, lambda r: r.action_approve()))
+rmas = bench.step("create", orders, create)
+bench.step("submit", rmas, lambda r: r.action_submit())
+bench.step("approve", rmas, lambda r: r.action_approve())
 receipts = rmas.picking_ids
-bench.step("receive", lambda: bench.each(receipts, benchlib.validate))
+bench.step("receive", receipts, benchlib.validate)
 if INSPECT:
     inspections = rmas.inspection_ids
-    bench.step("inspect", lambda: bench.each(inspections, inspect))
+    bench.step("inspect", inspections, inspect)
 else:
     inspections = env["factory.rma.inspection"]
-    bench.step("judge+process", lambda: bench.each(rmas, judge))
+    bench.step("judge+process", rmas, judge)
 routings = rmas.picking_ids - receipts
-bench.step("route", lambda: bench.each(routings, benchlib.validate))
-bench.step("credit+post", lambda: bench.each(rmas, credit))
+bench.step("route", routings, benchlib.validate)
+bench.step("credit+post", rmas, credit)
 bench.report()
 
-env.invalidate_all()
+bench.settle()
 credit_notes = rmas.credit_note_ids
 share = benchlib.credited_share(invoices, credit_notes)
 states = sorted(set(rmas.mapped("state")))
@@ -152,9 +146,9 @@ if not INSPECT:
         wizard.reverse_moves()
         wizard.new_move_ids.action_post()
 
-    floor.step("credit+post", lambda: floor.each(invoices, reverse))
+    floor.step("credit+post", invoices, reverse)
     floor.report()
-    env.invalidate_all()
+    floor.settle()
     reversals = invoices.reversal_move_ids - credit_notes
     floor.check(
         len(reversals) == N and set(reversals.mapped("state")) == {"posted"},
