@@ -2,8 +2,8 @@
 # Benchmark (not a test, CI does not run it): the same customer-return flow in RMA Factory
 # and in OCA rma, queries and milliseconds per RMA, against the targets of issue #12.
 #
-#   ./setup/bench.sh                  # N=50 RMAs (about 15-25 minutes on a busy 2-core machine)
-#   RMA_BENCH_N=5 ./setup/bench.sh    # quick check that everything still runs
+#   ./setup/bench.sh                  # N=50 RMAs (about 10 minutes on a busy 2-core machine)
+#   RMA_BENCH_N=5 ./setup/bench.sh    # quick check that everything still runs (about 3 minutes)
 #
 # Steps:
 #  1. Two throw-away databases without demo data: rma_bench_ours_<pid> with rma_factory,
