@@ -39,6 +39,9 @@ class FactoryRmaGuard(models.AbstractModel):
         """Refuse ``action_label`` to a caller outside ``group_xmlid``
         (server code running as superuser passes)."""
         if self.env.su or self.env.user.has_group(group_xmlid):
+            # the button acts on these records: the caller must reach them
+            # (record rules: another company's RMAs stay out of reach)
+            self.check_access("read")
             return
         raise AccessError(
             _(
@@ -52,6 +55,7 @@ class FactoryRmaGuard(models.AbstractModel):
         """Like ``_check_group`` for a job several groups may do (e.g. RMA
         users and accountants prepare credit notes)."""
         if self.env.su or any(self.env.user.has_group(xmlid) for xmlid in group_xmlids):
+            self.check_access("read")
             return
         raise AccessError(
             _(
