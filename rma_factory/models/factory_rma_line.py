@@ -398,7 +398,7 @@ class FactoryRmaLine(models.Model):
         outcome = self.decided_outcome
         if not outcome:
             return False
-        if outcome in ("repair", "reject"):
+        if outcome in ("repair", "send_back"):
             goods_done = reached(self.qty_returned, base)
         elif self.destination == "scrap":
             goods_done = reached(self.qty_scrapped, base)

@@ -23,7 +23,7 @@ ALLOWED_DESTINATIONS = {
     "return_only": ("slow_moving", "stock", "defective", "scrap"),
     "sell_off": ("defective", "slow_moving", "stock"),
     "scrap": ("scrap",),
-    "reject": ("customer",),
+    "send_back": ("customer",),
     "repair": ("customer",),
     "concession": (),
 }
@@ -210,7 +210,7 @@ class FactoryRmaLine(models.Model):
                         product=line.product_id.display_name,
                     )
                 )
-            if line.is_third_party and line.decided_outcome not in ("reject", "scrap"):
+            if line.is_third_party and line.decided_outcome not in ("send_back", "scrap"):
                 raise UserError(
                     _(
                         "Third-party goods (%s) can only be sent back or scrapped.",
@@ -305,7 +305,7 @@ class FactoryRmaLine(models.Model):
                 continue
             if outcome == "repair":
                 repairs_vals.append(line._prepare_repair_vals(qty))
-            elif outcome == "reject":
+            elif outcome == "send_back":
                 send_back.append((line, qty))
             elif line.destination == "scrap":
                 scraps.append((line, qty))

@@ -11,7 +11,7 @@ MIN_SAMPLE_PERCENT = 10.0
 
 #: goods whose good part comes out of a 100 % sort go back to the
 #: customer unless the inspector decides otherwise (AS-13).
-GOOD_OUTCOME = "reject"
+GOOD_OUTCOME = "send_back"
 
 QUALITY_INSPECTOR = "rma_factory_quality.group_quality_inspector"
 QUALITY_MANAGER = "rma_factory_quality.group_quality_manager"

@@ -92,11 +92,11 @@ class FactoryRmaInspection(models.Model):
         what the customer asked for."""
         for inspection in self:
             if inspection.verdict == "not_confirmed":
-                inspection.outcome = "reject"
+                inspection.outcome = "send_back"
             elif inspection.verdict == "confirmed" and (
                 inspection.responsibility in CHARGED_RESPONSIBILITIES
             ):
-                inspection.outcome = "reject" if inspection.qty_unrepairable else "repair"
+                inspection.outcome = "send_back" if inspection.qty_unrepairable else "repair"
             elif inspection.verdict == "confirmed":
                 inspection.outcome = inspection.requested_outcome or "refund"
             else:

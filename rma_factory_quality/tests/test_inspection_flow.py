@@ -108,7 +108,7 @@ class TestInspectionFlow(QualityCommon):
         self.assertTrue(inspection.full_sort)
         self.assertEqual((inspection.outcome, inspection.destination), ("replace", "defective"))
         self.assertEqual(
-            (inspection.good_outcome, inspection.good_destination), ("reject", "customer")
+            (inspection.good_outcome, inspection.good_destination), ("send_back", "customer")
         )
         self.assertEqual(inspection.severity, "minor")
         inspection.action_done()
@@ -237,7 +237,7 @@ class TestInspectionFlow(QualityCommon):
     def test_not_confirmed_claim_is_sent_back(self):
         """The claim does not hold: the goods go back to the customer, no
         credit (AS-07 shape)."""
-        rma = self._received_rma([(self.mould, 1, self.lot1)], requested="reject")
+        rma = self._received_rma([(self.mould, 1, self.lot1)], requested="send_back")
         inspection = self._inspect(
             rma.inspection_ids,
             qty_inspected=1,
@@ -246,7 +246,7 @@ class TestInspectionFlow(QualityCommon):
             verdict="not_confirmed",
             test_result="Works to specification",
         )
-        self.assertEqual((inspection.outcome, inspection.destination), ("reject", "customer"))
+        self.assertEqual((inspection.outcome, inspection.destination), ("send_back", "customer"))
         inspection.action_done()
         send_back = self._pickings_of_kind(rma, "send_back")
         self.assertEqual(send_back.move_ids.product_uom_qty, 1)
