@@ -287,8 +287,10 @@ class FactoryRma(models.Model):
 
     @api.depends("user_id")
     def _compute_team_id(self):
-        for rma in self:
-            rma.team_id = rma.user_id.sale_team_id or rma.team_id
+        """The responsible's sales team, proposed when the responsible
+        changes and has one; a team chosen by hand stays otherwise."""
+        for rma in self.filtered("user_id.sale_team_id"):
+            rma.team_id = rma.user_id.sale_team_id
 
     @api.depends("line_ids.move_ids.picking_id", "line_ids.repair_ids")
     def _compute_stock_documents(self):

@@ -64,6 +64,5 @@ class FactoryRma(models.Model):
             elif external and external <= {"carrier"}:
                 payer = "carrier"
             rma.freight_payer = payer
-            rma.freight_split_percent = (
-                policy.freight_split_percent if payer == "split" else rma.freight_split_percent
-            )
+            if payer == "split":
+                rma.freight_split_percent = policy.freight_split_percent

@@ -153,10 +153,11 @@ class FactoryRmaLine(models.Model):
 
     @api.depends("responsibility", "rma_id.policy_id.free_customer_repairs")
     def _compute_service_charge(self):
-        for line in self:
-            line.service_charge = (
-                self._service_charge_for(line.responsibility, line.rma_id.policy_id)
-                or line.service_charge
+        """Proposed from the judged responsibility; without one, the charge
+        set by hand stays."""
+        for line in self.filtered("responsibility"):
+            line.service_charge = self._service_charge_for(
+                line.responsibility, line.rma_id.policy_id
             )
 
     @api.depends("decided_outcome")

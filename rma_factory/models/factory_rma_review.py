@@ -355,8 +355,9 @@ class FactoryRma(models.Model):
         self._notify_customer("rma_factory.mail_template_rma_approved")
 
     def _prepare_approval_vals(self, now):
-        """Values written at the final approval: state, dates and the
-        deadlines of the RMA type."""
+        """Values written at the final approval: state, dates, the
+        deadlines of the RMA type and the deposit an advance replacement
+        asks for (the RMA's total, fixed from then on)."""
         self.ensure_one()
         policy = self.policy_id
         vals = {
@@ -376,6 +377,7 @@ class FactoryRma(models.Model):
             vals["claim_state"] = "to_claim"
         if self.rma_type == "advance_replacement":
             vals["deposit_state"] = "to_collect"
+            vals["deposit_amount"] = self.amount_total
         return vals
 
     def action_open_reject_wizard(self):

@@ -114,6 +114,12 @@ class AccountMove(models.Model):
             action.update(views=[(False, "form")], res_id=self.id)
         return action
 
+    def _invoice_paid_hook(self):
+        """A paid carrier-claim invoice settles its RMA's claim."""
+        res = super()._invoice_paid_hook()
+        self.rma_id.sudo()._settle_paid_claims()
+        return res
+
     def _post(self, soft=True):
         """Posting an RMA credit note reconciles it with the open receivable
         of the invoice it reverses (full or partial); posting the documents

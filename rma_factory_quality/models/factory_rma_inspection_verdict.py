@@ -89,7 +89,8 @@ class FactoryRmaInspection(models.Model):
     def _compute_outcome(self):
         """Proposal only: the claim does not hold → send back; the dealer or
         the customer caused it → repair on their behalf (帮修品); otherwise
-        what the customer asked for."""
+        what the customer asked for. Without a verdict nothing is proposed
+        and a classification chosen by hand stays."""
         for inspection in self:
             if inspection.verdict == "not_confirmed":
                 inspection.outcome = "send_back"
@@ -99,10 +100,8 @@ class FactoryRmaInspection(models.Model):
                 inspection.outcome = "send_back" if inspection.qty_unrepairable else "repair"
             elif inspection.verdict == "confirmed":
                 inspection.outcome = inspection.requested_outcome or "refund"
-            else:
-                inspection.outcome = inspection.outcome or False
 
-    @api.depends("outcome", "qty_good", "qty_defective")
+    @api.depends("outcome", "qty_defective", "product_id")
     def _compute_destination(self):
         """Return-only goods (只退不补) go back to stock when open customer
         orders wait for the product and the goods are good, else to the
