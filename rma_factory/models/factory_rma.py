@@ -230,7 +230,7 @@ class FactoryRma(models.Model):
         ("name_company_uniq", "unique(name, company_id)", "The RMA number must be unique."),
     ]
 
-    @api.depends("company_id", "sale_order_id.currency_id", "invoice_id.currency_id")
+    @api.depends("company_id.currency_id", "sale_order_id.currency_id", "invoice_id.currency_id")
     def _compute_currency_id(self):
         for rma in self:
             rma.currency_id = (
@@ -274,7 +274,9 @@ class FactoryRma(models.Model):
         for rma in self:
             rma.amount_total = sum(rma.line_ids.mapped("price_subtotal"))
 
-    @api.depends("line_ids.product_id", "line_ids.quantity")
+    @api.depends(
+        "line_ids.product_id.default_code", "line_ids.product_id.name", "line_ids.quantity"
+    )
     def _compute_product_summary(self):
         for rma in self:
             quantities = defaultdict(float)
@@ -298,7 +300,12 @@ class FactoryRma(models.Model):
             rma.picking_ids = rma.line_ids.move_ids.picking_id
             rma.repair_ids = rma.line_ids.repair_ids
 
-    @api.depends("line_ids.move_ids.picking_id", "line_ids.move_ids.state", "line_ids.repair_ids")
+    @api.depends(
+        "line_ids.move_ids.picking_id",
+        "line_ids.move_ids.state",
+        "line_ids.move_ids.rma_move_kind",
+        "line_ids.repair_ids",
+    )
     def _compute_stock_document_counts(self):
         for rma in self:
             moves = rma.line_ids.move_ids

@@ -44,7 +44,7 @@ class FactoryRma(models.Model):
     )
     pickup_place = fields.Char("Pick-up / Arrival Place", groups="base.group_user")
 
-    @api.depends("policy_id", "line_ids.reason_id.category", "line_ids.responsibility", "rma_type")
+    @api.depends("policy_id", "line_ids.reason_id.category", "line_ids.responsibility")
     def _compute_freight_payer(self):
         """Who pays the return freight (RESP-18): the policy's default for
         the reason category, replaced by the judged external party."""

@@ -42,7 +42,13 @@ class FactoryRmaLine(models.Model):
             "warranty_end_date",
         }
 
-    @api.depends("move_id.date", "sale_line_id.move_ids.date", "lot_id")
+    @api.depends(
+        "move_id.date",
+        "sale_line_id.move_ids.date",
+        "sale_line_id.move_ids.state",
+        "invoice_line_id.move_id.invoice_date",
+        "lot_id",
+    )
     def _compute_delivery_date(self):
         for line in self:
             moves = line.move_id or line.sale_line_id.move_ids.filtered(

@@ -186,7 +186,13 @@ class FactoryRmaLine(models.Model):
             )
         )
 
-    @api.depends("decided_outcome", "destination", "responsibility", "eligibility_state")
+    @api.depends(
+        "decided_outcome",
+        "destination",
+        "responsibility",
+        "eligibility_state",
+        "cond_no_human_damage",
+    )
     def _compute_needs_outcome_approval(self):
         for line in self:
             line.needs_outcome_approval = bool(line.decided_outcome) and (

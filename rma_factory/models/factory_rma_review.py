@@ -116,8 +116,10 @@ class FactoryRma(models.Model):
         "amount_total",
         "approval_amount",
         "state",
+        "date_submitted",
         "policy_id.second_approval_amount",
         "currency_id",
+        "company_id.currency_id",
         "date_request",
     )
     def _compute_needs_second_approval(self):

@@ -38,9 +38,11 @@ class AccountMove(models.Model):
     )
 
     @api.depends(
+        "move_type",
+        "commercial_partner_id",
         "rma_freight_rma_id.withhold_carrier_freight",
         "rma_freight_rma_id.claim_state",
-        "partner_id",
+        "rma_freight_rma_id.carrier_id.commercial_partner_id",
     )
     def _compute_rma_freight_withheld(self):
         for move in self:

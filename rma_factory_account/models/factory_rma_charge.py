@@ -84,7 +84,7 @@ class FactoryRma(models.Model):
                     _("The charged freight share of %s must be between 0 and 100%%.", rma.name)
                 )
 
-    @api.depends("freight_amount", "freight_customer_percent")
+    @api.depends("freight_amount", "freight_customer_percent", "currency_id")
     def _compute_freight(self):
         for rma in self:
             currency = rma.currency_id or rma.company_id.currency_id

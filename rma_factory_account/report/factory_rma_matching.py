@@ -13,6 +13,47 @@ class FactoryRmaMatching(models.Model):
     _auto = False
     _order = "date desc, rma_id desc, id"
     _rec_name = "rma_line_id"
+    # What the view reads: Odoo flushes these fields (pending computations
+    # included) before it is queried.
+    _depends = {
+        "factory.rma.line": [
+            "rma_id",
+            "product_id",
+            "sale_line_id",
+            "invoice_line_id",
+            "credit_origin_line_ids",
+            "decided_outcome",
+            "concession_amount",
+            "qty_received",
+            "qty_credited",
+            "qty_not_invoiced",
+            "qty_replaced",
+            "qty_repaired",
+            "qty_returned",
+            "qty_to_credit",
+            "credit_not_invoiced",
+        ],
+        "factory.rma": [
+            "company_id",
+            "commercial_partner_id",
+            "date_received",
+            "create_date",
+            "rma_type",
+            "state",
+        ],
+        "res.company": ["currency_id"],
+        "account.move": ["move_type", "state", "amount_residual"],
+        "account.move.line": [
+            "move_id",
+            "balance",
+            "quantity",
+            "display_type",
+            "rma_line_id",
+            "rma_origin_line_id",
+            "rma_charge_type",
+            "sale_line_ids",
+        ],
+    }
 
     rma_line_id = fields.Many2one("factory.rma.line", "RMA Line", readonly=True)
     rma_id = fields.Many2one("factory.rma", "RMA", readonly=True)

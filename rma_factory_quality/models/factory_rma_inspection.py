@@ -130,7 +130,9 @@ class FactoryRmaInspection(models.Model):
         "line_id.move_ids.state",
         "line_id.move_ids.rma_move_kind",
         "line_id.move_ids.move_line_ids.quantity",
+        "line_id.move_ids.move_line_ids.product_uom_id",
         "line_id.move_ids.move_line_ids.lot_id",
+        "line_id.product_uom_id",
         "lot_id",
     )
     def _compute_qty_received(self):
@@ -172,7 +174,7 @@ class FactoryRmaInspection(models.Model):
             if inspection.sample_size < minimum:
                 inspection.sample_size = minimum
 
-    @api.depends("qty_inspected", "qty_received")
+    @api.depends("qty_inspected", "qty_received", "line_id.product_uom_id")
     def _compute_full_sort(self):
         for inspection in self:
             rounding = inspection.line_id._qty_rounding()
@@ -184,7 +186,11 @@ class FactoryRmaInspection(models.Model):
                 >= 0
             )
 
-    @api.depends("date_received", "defect_ids.defect_id.inspection_days")
+    @api.depends(
+        "date_received",
+        "defect_ids.defect_id.inspection_days",
+        "rma_id.policy_id.inspection_days",
+    )
     def _compute_deadline(self):
         for inspection in self:
             if not inspection.date_received:

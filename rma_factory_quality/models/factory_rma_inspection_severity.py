@@ -28,8 +28,16 @@ class FactoryRmaInspection(models.Model):
     requires_8d = fields.Boolean("8D Required", compute="_compute_requires_8d", store=True)
     eightd_id = fields.Many2one("factory.rma.8d", "8D Report", readonly=True, copy=False)
 
-    @api.depends("defect_ids.count", "defect_ids.category", "verdict")
+    @api.depends(
+        "defect_ids.count",
+        "defect_ids.category",
+        "company_id",
+        "rma_id.policy_id.default_severity",
+    )
     def _compute_severity(self):
+        """From the company's severity table (searched: a change of the
+        table applies when the defects change), the policy's default for
+        defects the table does not cover."""
         Rule = self.env["factory.rma.severity.rule"]
         for inspection in self:
             counts = {}

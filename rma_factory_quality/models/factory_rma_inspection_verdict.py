@@ -85,7 +85,7 @@ class FactoryRmaInspection(models.Model):
                 inspection.responsibility, inspection.rma_id.policy_id
             )
 
-    @api.depends("verdict", "responsibility", "qty_unrepairable")
+    @api.depends("verdict", "responsibility", "qty_unrepairable", "requested_outcome")
     def _compute_outcome(self):
         """Proposal only: the claim does not hold → send back; the dealer or
         the customer caused it → repair on their behalf (帮修品); otherwise
@@ -105,7 +105,8 @@ class FactoryRmaInspection(models.Model):
     def _compute_destination(self):
         """Return-only goods (只退不补) go back to stock when open customer
         orders wait for the product and the goods are good, else to the
-        slow-moving store."""
+        slow-moving store. (The open orders are searched when the outcome
+        is proposed; they do not move a destination already proposed.)"""
         for inspection in self:
             destination = DEFAULT_DESTINATION.get(inspection.outcome, False)
             if (
@@ -139,7 +140,7 @@ class FactoryRmaInspection(models.Model):
         for inspection in self:
             inspection.good_destination = DEFAULT_DESTINATION.get(inspection.good_outcome, False)
 
-    @api.depends("outcome", "requested_outcome", "line_id.customer_agreed")
+    @api.depends("outcome", "requested_outcome")
     def _compute_classification_mismatch(self):
         for inspection in self:
             inspection.classification_mismatch = bool(

@@ -32,6 +32,7 @@ class FactoryRmaLine(models.Model):
                 )
             )
 
+    @api.depends("inspection_ids")
     def _compute_inspection_count(self):
         for line in self:
             line.inspection_count = len(line.inspection_ids)

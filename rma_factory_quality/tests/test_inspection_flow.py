@@ -234,6 +234,27 @@ class TestInspectionFlow(QualityCommon):
         self.assertEqual(line.qty_scrapped, 3)
         self.assertEqual(self._qty(self.mould, self.input_loc, self.lot2), 0)
 
+    def test_proposed_classification_follows_the_request(self):
+        """A confirmed defect of the company's making proposes what the
+        customer asked for: the proposal reads the line's request, so a new
+        request moves it, and the mismatch flag follows the two."""
+        rma = self._received_rma([(self.mould, 2, self.lot1)], requested="refund")
+        inspection = self._inspect(
+            rma.inspection_ids,
+            qty_inspected=2,
+            qty_good=0,
+            qty_defective=2,
+            verdict="confirmed",
+            responsibility="production",
+        )
+        self.assertEqual(inspection.outcome, "refund")
+        self.assertFalse(inspection.classification_mismatch)
+        rma.line_ids.with_user(self.user_cs).requested_outcome = "replace"
+        self.assertEqual(inspection.outcome, "replace")
+        self.assertFalse(inspection.classification_mismatch)
+        inspection.outcome = "repair"
+        self.assertTrue(inspection.classification_mismatch)
+
     def test_not_confirmed_claim_is_sent_back(self):
         """The claim does not hold: the goods go back to the customer, no
         credit (AS-07 shape)."""
