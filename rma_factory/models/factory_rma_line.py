@@ -368,7 +368,7 @@ class FactoryRmaLine(models.Model):
     )
     def _compute_is_resolved(self):
         for line in self:
-            line.is_resolved = line._check_resolved()
+            line.is_resolved = line._is_resolved()
 
     def _qty_rounding(self):
         """Rounding used to compare the line's quantities: its unit's, or the
@@ -380,7 +380,7 @@ class FactoryRmaLine(models.Model):
         digits = self.env["decimal.precision"].precision_get("Product Unit of Measure")
         return 10**-digits
 
-    def _check_resolved(self):
+    def _is_resolved(self):
         """Whether every received unit has reached its final place. The
         accounting addon extends this to also require the credit note."""
         self.ensure_one()

@@ -61,7 +61,7 @@ class FactoryRmaLine(models.Model):
             elif line.lot_id and not line.delivery_date:
                 line.delivery_date = fields.Date.to_date(line.lot_id.create_date)
 
-    def _compute_eligibility(self):
+    def _run_eligibility_check(self):
         """Check criterion A (warranty), B/C/D, the return window and the
         conditions checklist; store the result and the reasons per line."""
         for line in self:

@@ -161,7 +161,7 @@ class FactoryRma(models.Model):
         self._lock_for_update()
         self._check_can_submit()
         now = fields.Datetime.now()
-        self.line_ids._compute_eligibility()
+        self.line_ids._run_eligibility_check()
         for rma in self:
             eligible = all(line.eligibility_state == "eligible" for line in rma.line_ids)
             rma._write_workflow(
@@ -187,7 +187,7 @@ class FactoryRma(models.Model):
         self._check_group("rma_factory.group_rma_user", _("check the eligibility"))
         self._lock_for_update()
         self._check_state(("draft", "submitted"), _("Checking eligibility"))
-        self.line_ids._compute_eligibility()
+        self.line_ids._run_eligibility_check()
         for rma in self.filtered(
             lambda r: r.state == "submitted" and r.eligibility_state != "overridden"
         ):

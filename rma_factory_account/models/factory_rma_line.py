@@ -191,10 +191,10 @@ class FactoryRmaLine(models.Model):
             return False
         return self._invoice_undetermined() or bool(self._origin_invoice_lines())
 
-    def _check_resolved(self):
+    def _is_resolved(self):
         """A credited line is resolved only once its credit note is posted;
         lines whose goods were never invoiced need none."""
-        resolved = super()._check_resolved()
+        resolved = super()._is_resolved()
         if not resolved or not self._needs_credit_note():
             return resolved
         return (

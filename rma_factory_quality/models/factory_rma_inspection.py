@@ -415,7 +415,7 @@ class FactoryRmaInspection(models.Model):
                 raise UserError(
                     _("%s: choose the classification and the goods destination.", inspection.name)
                 )
-            if inspection._portions_split() and (
+            if inspection._has_two_portions() and (
                 not inspection.good_outcome or not inspection.good_destination
             ):
                 raise UserError(

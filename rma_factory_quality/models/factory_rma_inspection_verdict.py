@@ -216,7 +216,7 @@ class FactoryRmaInspection(models.Model):
         waiting._apply_disposition()
         waiting._after_verdict()
 
-    def _portions_split(self):
+    def _has_two_portions(self):
         """A 100 % sort with both good and defective units gives two
         portions with their own dispositions."""
         self.ensure_one()
@@ -231,7 +231,7 @@ class FactoryRmaInspection(models.Model):
         """[(quantity, outcome, destination)] this inspection decides for
         its received goods."""
         self.ensure_one()
-        if self._portions_split():
+        if self._has_two_portions():
             return [
                 (self.qty_received - self.qty_good, self.outcome, self.destination),
                 (self.qty_good, self.good_outcome, self.good_destination),
