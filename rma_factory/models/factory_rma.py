@@ -172,7 +172,8 @@ class FactoryRma(models.Model):
         "deposit is received.",
     )
 
-    # Step deadlines (SEED §3.3)
+    # Follow-up: the sales team (late steps are reported by team), what the
+    # customer said and when the goods came back, were judged, were done
     team_id = fields.Many2one(
         "crm.team",
         "Sales Team",

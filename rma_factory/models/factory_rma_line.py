@@ -100,7 +100,7 @@ class FactoryRmaLine(models.Model):
         groups="base.group_user",
     )
 
-    # RMA types
+    # Goods the company did not sell
     is_third_party = fields.Boolean(
         "Third-party Goods",
         help="Goods the company did not sell (non-company products): no sale link, no credit; "

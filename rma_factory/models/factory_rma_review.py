@@ -82,7 +82,7 @@ class FactoryRma(models.Model):
         REJECT_ALTERNATIVES, readonly=True, copy=False, tracking=True, groups="base.group_user"
     )
 
-    # Dates and deadlines
+    # Dates of the review steps
     date_submitted = fields.Datetime(readonly=True, copy=False, groups="base.group_user")
     date_approved = fields.Datetime(readonly=True, copy=False, groups="base.group_user")
 
