@@ -439,14 +439,11 @@ class FactoryRmaLine(models.Model):
         self._check_group(
             "rma_factory.group_rma_manager", _("accept a different replacement quantity")
         )
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Special Replacement Quantity"),
-            "res_model": "factory.rma.line.special.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_line_id": self.id},
-        }
+        return self._rma_dialog_action(
+            "factory.rma.line.special.wizard",
+            _("Special Replacement Quantity"),
+            {"default_line_id": self.id},
+        )
 
     def _record_replacement_special_request(self, note):
         """Called by an RMA Manager: the customer asks for a replacement

@@ -76,19 +76,7 @@ class FactoryRma(models.Model):
         self.ensure_one()
         self._check_can_send_reply()
         template = self.env.ref("rma_factory.mail_template_rma_customer_reply")
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "mail.compose.message",
-            "view_mode": "form",
-            "target": "new",
-            "context": {
-                "default_model": self._name,
-                "default_res_ids": self.ids,
-                "default_template_id": template.id,
-                "default_composition_mode": "comment",
-                "force_email": True,
-            },
-        }
+        return self._rma_composer_action(template)
 
     def _rma_template_sent(self, template):
         """The customer reply report sent with its template marks the reply

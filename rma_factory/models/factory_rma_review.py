@@ -197,14 +197,9 @@ class FactoryRma(models.Model):
 
     def action_open_override_wizard(self):
         self._check_can_override_eligibility()
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Override Eligibility"),
-            "res_model": "factory.rma.override.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_rma_id": self.id},
-        }
+        return self._rma_dialog_action(
+            "factory.rma.override.wizard", _("Override Eligibility"), {"default_rma_id": self.id}
+        )
 
     def _override_eligibility(self, justification):
         """Called by the override wizard. A written justification is
@@ -385,14 +380,9 @@ class FactoryRma(models.Model):
     def action_open_reject_wizard(self):
         self._check_state(("submitted",), _("Rejecting"))
         self._check_group("rma_factory.group_rma_manager", _("reject RMAs"))
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Reject RMA"),
-            "res_model": "factory.rma.reject.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_rma_ids": self.ids},
-        }
+        return self._rma_dialog_action(
+            "factory.rma.reject.wizard", _("Reject RMA"), {"default_rma_ids": self.ids}
+        )
 
     def _reject(self, reason, alternative):
         """Called by the reject wizard: a reason and a proposed alternative

@@ -367,14 +367,9 @@ class FactoryRma(models.Model):
         wizard = self.env["factory.rma.credit.wizard"].create(
             self.env["factory.rma.credit.wizard"]._prepare_wizard_vals(self, lines)
         )
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Choose the Invoices to Credit"),
-            "res_model": "factory.rma.credit.wizard",
-            "res_id": wizard.id,
-            "views": [(False, "form")],
-            "target": "new",
-        }
+        return self._rma_dialog_action(
+            "factory.rma.credit.wizard", _("Choose the Invoices to Credit"), res_id=wizard.id
+        )
 
     # ------------------------------------------------------------------
     # Refund payments
@@ -514,14 +509,9 @@ class FactoryRma(models.Model):
         self._check_can_write_down()
         Wizard = self.env["factory.rma.writedown.wizard"]
         wizard = Wizard.create(Wizard._prepare_wizard_vals(self))
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Write Down Defective Goods"),
-            "res_model": "factory.rma.writedown.wizard",
-            "res_id": wizard.id,
-            "views": [(False, "form")],
-            "target": "new",
-        }
+        return self._rma_dialog_action(
+            "factory.rma.writedown.wizard", _("Write Down Defective Goods"), res_id=wizard.id
+        )
 
     def _prepare_credit_note_vals(self, invoice):
         """Red-ink credit note header copied from the invoice it reverses."""

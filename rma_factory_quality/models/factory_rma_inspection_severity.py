@@ -135,14 +135,9 @@ class FactoryRmaInspection(models.Model):
     def action_open_severity_wizard(self):
         self.ensure_one()
         self._check_group(QUALITY_MANAGER, _("raise the severity"))
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Raise Severity"),
-            "res_model": "factory.rma.severity.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_inspection_id": self.id},
-        }
+        return self._rma_dialog_action(
+            "factory.rma.severity.wizard", _("Raise Severity"), {"default_inspection_id": self.id}
+        )
 
     def _raise_severity(self, severity, reason):
         self.ensure_one()
