@@ -142,6 +142,12 @@ class FactoryRmaGuard(models.AbstractModel):
         workflow (customer reply, 8D report) override it."""
         return False
 
+    def _in_lang_of(self, user):
+        """These records in ``user``'s language: what an activity or a mail
+        tells that user is written in it (``.env._()``), not in the
+        language of whoever (or whichever cron) schedules it."""
+        return self.with_context(lang=user.lang or self.env.lang)
+
     # ------------------------------------------------------------------
     # Dialogs
     # ------------------------------------------------------------------

@@ -133,10 +133,13 @@ class FactoryRma(models.Model):
         )
         activity_type = self.env.ref("mail.mail_activity_data_todo")
         for rma in self:
+            user = rma.user_id or self.env.user
             rma.activity_schedule(
                 activity_type_id=activity_type.id,
-                user_id=rma.user_id.id or self.env.uid,
-                summary=_("Customer did not accept: rework the corrective action and reply again"),
+                user_id=user.id,
+                summary=rma._in_lang_of(user).env._(
+                    "Customer did not accept: rework the corrective action and reply again"
+                ),
             )
         return True
 
@@ -191,10 +194,11 @@ class FactoryRma(models.Model):
 
     def _closure_followup(self):
         self.ensure_one()
+        user = self.user_id or self.env.user
         self.activity_schedule(
             activity_type_id=self.env.ref("mail.mail_activity_data_todo").id,
-            user_id=self.user_id.id or self.env.uid,
-            summary=_("Re-check: was the complaint closed effectively?"),
+            user_id=user.id,
+            summary=self._in_lang_of(user).env._("Re-check: was the complaint closed effectively?"),
         )
         self._write_workflow({"followup_done": True})
         self._send_satisfaction_request()

@@ -259,7 +259,7 @@ class FactoryRma(models.Model):
                 activity_type_id=activity_type.id,
                 user_id=user.id,
                 date_deadline=(rma.review_deadline or fields.Datetime.now()).date(),
-                summary=_("Approve RMA %s", rma.name),
+                summary=rma._in_lang_of(user).env._("Approve RMA %s", rma.name),
             )
 
     def _close_approval_activities(self):

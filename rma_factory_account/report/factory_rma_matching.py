@@ -253,21 +253,27 @@ class FactoryRmaMatching(models.Model):
 
     @api.model
     def _cron_mail_mismatches(self):
-        """Daily: mail each company's accountants the open mismatches; no mail
-        on a day without any. Each company in its own savepoint: one that
-        fails is logged and the others still get their mail."""
+        """Daily: mail each company's accountants the open mismatches, one
+        mail per language they read; no mail on a day without any. Each
+        company in its own savepoint: one that fails is logged and the
+        others still get their mail."""
         rows = self.search([("has_mismatch", "=", True)])
         mails = self.env["mail.mail"]
 
         def mail_company(company):
             nonlocal mails
             company_rows = rows.filtered(lambda r: r.company_id == company)
-            recipients = self._accountants(company)
-            if recipients:
+            accountants = self._accountants(company)
+            for lang in set(accountants.mapped("lang")):
+                recipients = accountants.filtered(lambda u, lang=lang: u.lang == lang)
                 mails |= (
                     self.env["mail.mail"]
                     .sudo()
-                    .create(company_rows._prepare_mismatch_mail_vals(company, recipients))
+                    .create(
+                        company_rows.with_context(lang=lang)._prepare_mismatch_mail_vals(
+                            company, recipients
+                        )
+                    )
                 )
 
         self.env["factory.rma"]._cron_run_each(

@@ -50,6 +50,29 @@ class TestRmaMatching(RmaAccountCommon):
         row.invalidate_recordset()  # the row read above is cached: read it again
         self.assertEqual((row.qty_not_invoiced, row.qty_difference), (1.0, 0.0))
 
+    def test_daily_mail_in_each_accountant_language(self):
+        """The cron has no language of its own: each accountant gets the
+        mismatches in his language (one mail per language)."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        chinese = new_test_user(
+            self.env,
+            login="rma_acc_zh",
+            email="acc.zh@example.com",
+            lang="zh_CN",
+            groups="account.group_account_invoice",
+        )
+        self._credited(5, credit_qty=4)
+        mails = self.env["factory.rma.matching"]._cron_mail_mismatches()
+        self.assertEqual(len(mails), 2)
+        english = mails.filtered(lambda m: chinese.partner_id not in m.recipient_ids)
+        self.assertIn(self.accountant.partner_id, english.recipient_ids)
+        self.assertIn("RMA matching mismatches", english.subject)
+        self.assertIn("quantity difference", english.body_html)
+        zh = mails - english
+        self.assertEqual(zh.recipient_ids, chinese.partner_id)
+        self.assertIn("RMA 配对核销差异", zh.subject)
+        self.assertIn("数量差异", zh.body_html)
+
     def test_matching_rows_and_daily_mail(self):
         """AS-21: R1 matches; R2 quantity difference 1; R3 price difference
         10 / unit; R4 unreconciled; R5 received, not credited; R6 never

@@ -482,9 +482,10 @@ class FactoryRmaInspection(models.Model):
             )
             if not user:
                 continue
+            in_lang = inspection._in_lang_of(user)
             inspection.activity_schedule(
                 activity_type_id=activity_type.id,
-                summary=_("Inspect %s", inspection.product_id.display_name),
+                summary=in_lang.env._("Inspect %s", in_lang.product_id.display_name),
                 date_deadline=(inspection.deadline or fields.Datetime.now()).date(),
                 user_id=user.id,
             )

@@ -84,7 +84,7 @@ class FactoryRmaInspection(models.Model):
                 continue
             inspection.sudo().activity_schedule(
                 activity_type_id=activity_type.id,
-                summary=_("Major complaint: review now"),
+                summary=inspection._in_lang_of(user).env._("Major complaint: review now"),
                 user_id=user.id,
             )
 

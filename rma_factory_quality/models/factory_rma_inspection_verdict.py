@@ -165,26 +165,30 @@ class FactoryRmaInspection(models.Model):
         )
         for inspection in self:
             rma = inspection.rma_id
-            outcome_label = dict(inspection._fields["outcome"]._description_selection(self.env))[
+            user = rma.user_id or self.env.user
+            # in the language of the salesperson who agrees with the customer
+            in_lang = inspection._in_lang_of(user)
+            env = in_lang.env
+            outcome_label = dict(in_lang._fields["outcome"]._description_selection(env))[
                 inspection.outcome
             ]
             rma.sudo().activity_schedule(
                 activity_type_id=activity_type.id,
-                summary=_(
+                summary=env._(
                     "Agree “%(outcome)s” for %(product)s with the customer",
                     outcome=outcome_label,
-                    product=inspection.product_id.display_name,
+                    product=in_lang.product_id.display_name,
                 ),
-                note=_(
+                note=env._(
                     "The inspection %(name)s classified the goods as “%(outcome)s” "
                     "(service: %(charge)s). Record the customer's agreement on the RMA line.",
                     name=inspection.name,
                     outcome=outcome_label,
-                    charge=dict(
-                        inspection._fields["service_charge"]._description_selection(self.env)
-                    ).get(inspection.service_charge, "-"),
+                    charge=dict(in_lang._fields["service_charge"]._description_selection(env)).get(
+                        inspection.service_charge, "-"
+                    ),
                 ),
-                user_id=rma.user_id.id or self.env.uid,
+                user_id=user.id,
             )
 
     def _on_customer_agreement(self):
