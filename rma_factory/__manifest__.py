@@ -21,6 +21,7 @@
         "data/mail_activity_type_data.xml",
         "report/factory_rma_reply_reports.xml",
         "data/mail_template_data.xml",
+        "data/mail_template_step_data.xml",
         "data/ir_cron_data.xml",
         "wizards/factory_rma_reject_wizard_views.xml",
         "wizards/factory_rma_override_wizard_views.xml",
