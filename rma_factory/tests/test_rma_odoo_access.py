@@ -73,6 +73,7 @@ class TestRmaOdooAccess(RmaCommon):
             order.order_line,
             order.picking_ids,
             order.picking_ids.move_ids,
+            order.procurement_group_id,
             receipt,
             receipt.move_ids,
             invoice,

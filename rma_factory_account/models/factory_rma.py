@@ -156,20 +156,17 @@ class FactoryRma(models.Model):
             )
 
     def _compute_refund_overdue(self):
-        now = fields.Datetime.now()
+        overdue = self._overdue_steps_by_rma(fields.Datetime.now())
         for rma in self:
-            rma.refund_overdue = rma._is_refund_overdue(now)
+            rma.refund_overdue = "refund" in overdue[rma]
 
     def _is_refund_overdue(self, now):
-        """Past the refund deadline while the goods are not credited yet, or
-        while a requested refund payment is not made. A customer keeping the
-        credit is never overdue."""
+        """Whether the refund step of the registry is overdue at ``now``:
+        past the deadline while goods are still to credit, or while a
+        requested refund payment is not made (a customer keeping the credit
+        is never overdue)."""
         self.ensure_one()
-        if not self.refund_deadline or self.refund_deadline >= now:
-            return False
-        return self.refund_state == "to_credit" or (
-            self.refund_state == "credited" and self.refund_payment_requested
-        )
+        return "refund" in self._overdue_steps(now)
 
     # ------------------------------------------------------------------
     # Accounting documents: RMA users and managers prepare the drafts,
@@ -437,36 +434,31 @@ class FactoryRma(models.Model):
     # ------------------------------------------------------------------
     # Refund SLA
     # ------------------------------------------------------------------
-    def _overdue_domain(self):
-        """Also overdue: refunds past their deadline while goods are still
-        to credit, or while a requested refund payment is not made."""
-        now = fields.Datetime.now()
-        refund = [
-            "&",
-            ("refund_deadline", "<", now),
-            "|",
-            "&",
-            ("state", "in", ("received", "judged", "processing")),
-            ("line_ids.qty_to_credit", ">", 0),
-            "&",
-            "&",
-            ("state", "in", CREDIT_STATES),
-            ("refund_payment_requested", "=", True),
-            ("credit_note_ids.payment_state", "in", ("not_paid", "partial")),
+    @api.model
+    def _rma_steps(self):
+        """The refund step: the customer is refunded within the policy's
+        working days after the goods are accepted (credited, and paid back
+        when the customer asked for the money)."""
+        return super()._rma_steps() + [
+            {
+                "code": "refund",
+                "label": _("Refund"),
+                "escalation": _("Refund overdue"),
+                "deadline": "refund_deadline",
+                "pending": [
+                    "|",
+                    "&",
+                    ("state", "in", ("received", "judged", "processing")),
+                    ("line_ids.qty_to_credit", ">", 0),
+                    "&",
+                    "&",
+                    ("state", "in", CREDIT_STATES),
+                    ("refund_payment_requested", "=", True),
+                    ("credit_note_ids.payment_state", "in", ("not_paid", "partial")),
+                ],
+                "done": "refund_date",
+            }
         ]
-        return ["|", *super()._overdue_domain(), *refund]
-
-    def _overdue_steps(self, now):
-        """Escalation step "refund" (called by the core's escalation cron)."""
-        steps = super()._overdue_steps(now)
-        if self._is_refund_overdue(now):
-            steps.append("refund")
-        return steps
-
-    def _escalation_step_labels(self):
-        labels = super()._escalation_step_labels()
-        labels["refund"] = _("Refund overdue")
-        return labels
 
     def _close_refund_escalations(self):
         """Called after posting a credit note or paying back: record when

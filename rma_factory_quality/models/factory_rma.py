@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from .factory_rma_inspection import QUALITY_MANAGER
+
 QUALITY_INSPECTOR = "rma_factory_quality.group_quality_inspector"
 
 
@@ -132,24 +134,31 @@ class FactoryRma(models.Model):
     # ------------------------------------------------------------------
     # Escalation of overdue inspections
     # ------------------------------------------------------------------
-    def _overdue_domain(self):
-        """Adds received RMAs whose inspection is late."""
-        return [
-            "|",
-            *super()._overdue_domain(),
-            "&",
-            ("state", "=", "received"),
-            ("inspection_deadline", "<", fields.Datetime.now()),
+    @api.model
+    def _rma_steps(self):
+        """The inspection step: the goods received are inspected within the
+        case cycle of their defects (appearance 7 days, function 28); the
+        Quality Manager is escalated."""
+        return super()._rma_steps() + [
+            {
+                "code": "inspection",
+                "label": _("Inspection"),
+                "escalation": _("Inspection overdue"),
+                "deadline": "inspection_deadline",
+                "pending": [("state", "=", "received")],
+                "done": "date_judged",
+                "escalate_to": "_escalation_user_quality",
+            }
         ]
 
-    def _overdue_steps(self, now):
-        steps = super()._overdue_steps(now)
-        if self.state == "received" and self.inspection_deadline and self.inspection_deadline < now:
-            steps.append("inspection")
-        return steps
-
-    def _escalation_step_labels(self):
-        return dict(super()._escalation_step_labels(), inspection=_("Inspection overdue"))
+    def _escalation_user_quality(self):
+        """Who is escalated for a late inspection: a Quality Manager of the
+        company, else the RMA's usual escalation."""
+        self.ensure_one()
+        managers = self.env.ref(QUALITY_MANAGER).users.filtered(
+            lambda u: not u.share and self.company_id in u.company_ids
+        )
+        return managers.sorted("id")[:1] or self._escalation_user()
 
     def write(self, vals):
         res = super().write(vals)
