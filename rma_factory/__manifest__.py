@@ -19,6 +19,7 @@
         "data/factory_rma_reason_data.xml",
         "data/factory_rma_policy_data.xml",
         "data/mail_activity_type_data.xml",
+        "report/factory_rma_customer_layout.xml",
         "report/factory_rma_reply_reports.xml",
         "data/mail_template_data.xml",
         "data/mail_template_step_data.xml",

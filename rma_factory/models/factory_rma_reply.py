@@ -102,7 +102,7 @@ class FactoryRma(models.Model):
         self._mark_reply_sent()
         return True
 
-    def _mark_reply_sent(self, step="reply"):
+    def _mark_reply_sent(self, step="reply", detail=None):
         """A new version of the reply went to the customer (the reply report,
         or the 8D report of the quality addon: ``step``): the RMA waits for
         the customer's confirmation and does not close before it."""
@@ -119,8 +119,12 @@ class FactoryRma(models.Model):
             )
             env = rma.with_context(lang=rma._customer_lang()).env
             # the report itself went with the composer's message
+            label = env._("Version %s", version)
             rma._record_customer_step(
-                step, key=f"reply:{version}", detail=env._("Version %s", version), state="sent"
+                step,
+                key=f"reply:{version}",
+                detail=f"{detail} – {label}" if detail else label,
+                state="sent",
             )
 
     def _check_can_record_reply(self):
@@ -128,6 +132,16 @@ class FactoryRma(models.Model):
         for rma in self:
             if rma.reply_state != "sent":
                 raise UserError(_("%s: no reply is waiting for the customer's answer.", rma.name))
+
+    def _answer_reply(self, accepted):
+        """Record the customer's answer to the reply waiting for it, for a
+        caller whose right to record it was checked (the 8D report's
+        buttons for quality)."""
+        self._lock_for_update()
+        for rma in self:
+            if rma.reply_state != "sent":
+                raise UserError(_("%s: no reply is waiting for the customer's answer.", rma.name))
+        return self._do_reply_accepted() if accepted else self._do_reply_rejected()
 
     def action_reply_accepted(self):
         """The customer confirms the corrective action (from a reply or the
