@@ -24,38 +24,43 @@ class RmaPortalRequest(RmaCustomerPortal):
         Rma = request.env["factory.rma"]
         values = {
             "page_name": "rma_request",
-            "errors": [],
-            "form": {},
-            "order": None,
-            "orders": None,
+            "rma_errors": [],
+            "rma_form": {},
+            "rma_order": None,
+            "rma_orders": None,
         }
         try:
             Rma._portal_requester()
         except AccessError as exc:
-            values["errors"] = [str(exc.args[0])]
+            values["rma_errors"] = [str(exc.args[0])]
             return request.render("rma_factory.portal_rma_request", values)
         order = None
         if order_id:
             try:
-                order = Rma._portal_check_order(self._rma_order(order_id), returnable=False)
+                # a second submission of the same form may find nothing left
+                # to return: the creation tells it from the form's key
+                order = Rma._portal_check_order(
+                    self._rma_order(order_id),
+                    returnable=request.httprequest.method != "POST",
+                )
             except (AccessError, UserError) as exc:
-                values["errors"] = [str(exc.args[0])]
+                values["rma_errors"] = [str(exc.args[0])]
         if order and request.httprequest.method == "POST":
             response, errors = self._rma_submit_request(order, post)
             if response is not None:
                 return response
-            values["errors"] = errors
-            values["form"] = post
+            values["rma_errors"] = errors
+            values["rma_form"] = post
         if order:
             values.update(self._rma_request_form_values(order))
         else:
-            values["orders"] = [
+            values["rma_orders"] = [
                 {"id": o.id, "name": o.name, "date": o.date_order}
                 for o in Rma._portal_orders_to_return()
             ]
         values.setdefault("request_key", secrets.token_urlsafe(16))
-        if values["form"].get("request_key"):
-            values["request_key"] = values["form"]["request_key"]
+        if values["rma_form"].get("request_key"):
+            values["request_key"] = values["rma_form"]["request_key"]
         return request.render("rma_factory.portal_rma_request", values)
 
     def _rma_order(self, order_id):
@@ -99,8 +104,8 @@ class RmaPortalRequest(RmaCustomerPortal):
         rows = Rma._portal_returnable_rows(order)
         max_files, max_mb, max_total_mb = Rma._portal_file_limits()
         return {
-            "order": {"id": order.id, "name": order.name, "date": order.date_order},
-            "rows": [
+            "rma_order": {"id": order.id, "name": order.name, "date": order.date_order},
+            "rma_rows": [
                 {key: row[key] for key in ("key", "product", "lot_name", "date", "uom")}
                 | {"returnable": row["returnable_label"]}
                 for row in rows

@@ -47,12 +47,12 @@ class SaleOrder(models.Model):
         action["context"] = {"create": False}
         return action
 
-    def _rma_portal_can_request_return(self):
-        """Whether the portal page of the order offers "Request a return": to
+    def _rma_portal_can_request_return(self, user):
+        """Whether the portal page of the order offers "Request a return" to
+        ``user`` (the visitor; the page renders the order as superuser): to
         a portal user of the order's customer, for delivered goods left to
         return."""
         self.ensure_one()
-        user = self.env.user
         if not user.share or user._is_public():
             return False
         order = self.sudo()
