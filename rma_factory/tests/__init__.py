@@ -21,3 +21,4 @@ from . import test_rma_confidentiality
 from . import test_rma_odoo_access
 from . import test_rma_customer_messages
 from . import test_rma_portal_request
+from . import test_rma_portal_tours
