@@ -113,8 +113,15 @@ class RmaPortalRequest(RmaCustomerPortal):
             "reasons": [(r.id, r.name) for r in Rma._portal_reasons(order.company_id)],
             "outcomes": Rma._portal_outcome_options(),
             "return_methods": Rma._portal_return_method_options(),
-            "file_limits": {"files": max_files, "mb": max_mb, "total_mb": max_total_mb},
             "file_types": Rma._portal_file_type_labels(),
+            "file_help": _(
+                "Accepted: %(types)s — at most %(files)s files, %(mb)s MB each, %(total)s MB in "
+                "all.",
+                types=Rma._portal_file_type_labels()["label"],
+                files=max_files,
+                mb=max_mb,
+                total=max_total_mb,
+            ),
         }
 
     # ------------------------------------------------------------------
