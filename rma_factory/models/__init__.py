@@ -22,7 +22,6 @@ from . import factory_rma_portal
 from . import factory_rma_portal_request
 from . import factory_rma_customer_message
 from . import factory_rma_customer_steps
-from . import factory_rma_demo
 from . import res_company
 from . import res_partner
 from . import res_config_settings

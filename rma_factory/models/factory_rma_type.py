@@ -126,11 +126,12 @@ class FactoryRma(models.Model):
     def _schedule_promise_activity(self):
         activity_type = self.env.ref("mail.mail_activity_data_todo")
         for rma in self:
+            user = rma.user_id or self.env.user
             rma.activity_schedule(
                 activity_type_id=activity_type.id,
-                user_id=rma.user_id.id or self.env.uid,
+                user_id=user.id,
                 date_deadline=(rma.promise_deadline or fields.Datetime.now()).date(),
-                summary=_("Promise an arrival date for the replacement"),
+                summary=rma._in_lang_of(user).env._("Promise an arrival date for the replacement"),
             )
 
     def _apply_promised_date(self):

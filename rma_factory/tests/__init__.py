@@ -22,3 +22,6 @@ from . import test_rma_odoo_access
 from . import test_rma_customer_messages
 from . import test_rma_portal_request
 from . import test_rma_portal_tours
+from . import test_rma_migration
+from . import test_rma_computes
+from . import test_rma_languages

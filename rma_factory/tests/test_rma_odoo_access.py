@@ -84,6 +84,7 @@ class TestRmaOdooAccess(RmaCommon):
             self.categ,
             self.warehouse,
             self.company,
+            rma._get_procurement_group().with_env(self.env),
         ]
 
     def _read_our_fields(self, record, user):

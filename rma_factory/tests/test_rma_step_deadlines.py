@@ -102,7 +102,7 @@ class TestRmaStepDeadlines(RmaCalendarCommon):
         with freeze_time("2026-03-13 02:00:00"):  # Fri
             rma.action_submit()
             rma.with_user(self.user_mgr).action_approve()
-        rma.line_ids.write({"decided_outcome": "reject", "responsibility": "customer"})
+        rma.line_ids.write({"decided_outcome": "send_back", "responsibility": "customer"})
         with freeze_time("2026-03-13 03:00:00"):
             rma.with_user(self.user_cs).action_judge()
         # not our cause: 1 WD after Fri 13th, skipping the weekend and Mon 16th

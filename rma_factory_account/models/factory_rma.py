@@ -105,11 +105,18 @@ class FactoryRma(models.Model):
             rma.charge_invoice_count = len(rma.charge_invoice_ids)
 
     @api.depends(
+        "rma_type",
+        "policy_id.credit_return_only",
         "line_ids.qty_to_credit",
         "line_ids.credit_not_invoiced",
         "line_ids.concession_amount",
         "line_ids.decided_outcome",
+        "line_ids.is_third_party",
+        "line_ids.invoice_line_id",
+        "line_ids.credit_origin_line_ids",
+        "line_ids.sale_line_id.invoice_lines.parent_state",
         "line_ids.credit_line_ids.parent_state",
+        "line_ids.credit_line_ids.rma_charge_type",
         "credit_note_ids.payment_state",
         "credit_note_ids.state",
         "refund_payment_ids.state",
@@ -138,7 +145,13 @@ class FactoryRma(models.Model):
             else:
                 rma.refund_state = "credited"
 
-    @api.depends("date_judged", "policy_id.refund_working_days", "line_ids.decided_outcome")
+    @api.depends(
+        "date_judged",
+        "policy_id.refund_working_days",
+        "policy_id.credit_return_only",
+        "line_ids.decided_outcome",
+        "line_ids.is_third_party",
+    )
     def _compute_refund_deadline(self):
         for rma in self:
             if rma.date_judged and any(line._credits_customer() for line in rma.line_ids):
@@ -351,14 +364,9 @@ class FactoryRma(models.Model):
         wizard = self.env["factory.rma.credit.wizard"].create(
             self.env["factory.rma.credit.wizard"]._prepare_wizard_vals(self, lines)
         )
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Choose the Invoices to Credit"),
-            "res_model": "factory.rma.credit.wizard",
-            "res_id": wizard.id,
-            "views": [(False, "form")],
-            "target": "new",
-        }
+        return self._rma_dialog_action(
+            "factory.rma.credit.wizard", _("Choose the Invoices to Credit"), res_id=wizard.id
+        )
 
     # ------------------------------------------------------------------
     # Refund payments
@@ -514,14 +522,9 @@ class FactoryRma(models.Model):
         self._check_can_write_down()
         Wizard = self.env["factory.rma.writedown.wizard"]
         wizard = Wizard.create(Wizard._prepare_wizard_vals(self))
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Write Down Defective Goods"),
-            "res_model": "factory.rma.writedown.wizard",
-            "res_id": wizard.id,
-            "views": [(False, "form")],
-            "target": "new",
-        }
+        return self._rma_dialog_action(
+            "factory.rma.writedown.wizard", _("Write Down Defective Goods"), res_id=wizard.id
+        )
 
     def _prepare_credit_note_vals(self, invoice):
         """Red-ink credit note header copied from the invoice it reverses."""

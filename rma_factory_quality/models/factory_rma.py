@@ -193,8 +193,7 @@ class FactoryRma(models.Model):
     # ------------------------------------------------------------------
     def _containment_action(self, products):
         """Stock of the same products in the company's internal locations
-        (outside the RMA locations) to check for the same defect; open
-        deliveries are listed from the stock moves."""
+        (outside the RMA locations) to check for the same defect."""
         self.ensure_one()
         warehouses = self.env["stock.warehouse"].search([("company_id", "=", self.company_id.id)])
         rma_locations = warehouses._rma_locations()
@@ -215,22 +214,6 @@ class FactoryRma(models.Model):
             "view_mode": "list",
             "domain": domain,
             "context": {"search_default_locationgroup": 0, "create": False},
-        }
-
-    def action_open_containment_deliveries(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Containment: open deliveries"),
-            "res_model": "stock.move",
-            "view_mode": "list,form",
-            "domain": [
-                ("product_id", "in", self.line_ids.product_id.ids),
-                ("state", "not in", ("done", "cancel", "draft")),
-                ("location_dest_id.usage", "=", "customer"),
-                ("company_id", "=", self.company_id.id),
-            ],
-            "context": {"create": False},
         }
 
     # ------------------------------------------------------------------
