@@ -460,5 +460,7 @@ class FactoryRma(models.Model):
         rma.activity_schedule(
             activity_type_id=self.env.ref("mail.mail_activity_data_todo").id,
             user_id=rma.user_id.id,
-            summary=_("Review the return request filed on the portal"),
+            summary=rma._in_lang_of(rma.user_id).env._(
+                "Review the return request filed on the portal"
+            ),
         )

@@ -164,6 +164,29 @@ class TestRmaPortalRequest(PortalRequestCommon):
         self.assertIn(rma.name, res.text)
         self.assertIn("New return", res.text)
 
+    def test_each_reader_in_its_language(self):
+        """The acknowledgement is written in the customer's language
+        (zh_TW), the activity in customer service's (zh_CN), whatever the
+        language of the portal user who files the request (en)."""
+        for lang in ("zh_CN", "zh_TW"):
+            self.env["res.lang"]._activate_lang(lang)
+        self.env["ir.module.module"]._load_module_terms(["rma_factory"], ["zh_CN", "zh_TW"])
+        self.customer_c.lang = "zh_TW"
+        self.user_cs.lang = "zh_CN"
+        self.assertEqual(self.portal_c.lang, "en_US")
+        self.authenticate("req_portal_c", "req_portal_c")
+        self._post(self._form(), files=self._photos(1))
+        rma = self._rmas() - self.rmas_before
+        self.assertEqual(len(rma), 1)
+        activity = rma.activity_ids.filtered(lambda a: a.user_id == self.user_cs)
+        self.assertEqual(activity.summary, "审核客户门户提交的退货申请")
+        Message = self.env["factory.rma.customer.message"]
+        Message._cron_send_pending()
+        Message._cron_send_pending()
+        ack = rma.message_ids.filtered(lambda m: self.customer_c in m.partner_ids)
+        self.assertEqual(len(ack), 1, "one acknowledgement")
+        self.assertIn(f"已收到您的退貨申請 {rma.name}", ack.subject)
+
     def test_quantities_above_returnable_zero_negative_or_not_numbers(self):
         self.authenticate("req_portal_c", "req_portal_c")
         for qty, text in (
