@@ -55,6 +55,7 @@
     },
     "demo": [
         "demo/rma_factory_demo.xml",
+        "demo/rma_factory_portal_demo.xml",
     ],
     "installable": True,
     "application": True,
