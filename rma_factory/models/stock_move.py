@@ -35,8 +35,28 @@ class StockMove(models.Model):
         rma_moves = moves.filtered("rma_line_id")
         if rma_moves:
             rma_moves._rma_set_received_lot()
-            rma_moves.rma_line_id.rma_id._sync_state_from_stock()
+            rmas = rma_moves.rma_line_id.rma_id
+            rmas._sync_state_from_stock()
+            rma_moves._rma_record_customer_steps()
         return moves
+
+    def _rma_record_customer_steps(self):
+        """The customer hears about each receipt of its goods and each
+        delivery reaching it (recorded as superuser: the warehouse user
+        validating has no RMA rights)."""
+        done = self.filtered(lambda m: m.state == "done")
+        receipts = done.filtered(lambda m: m.rma_move_kind == "receipt")
+        shipped = done.filtered(
+            lambda m: (
+                m.rma_move_kind in ("replacement", "send_back")
+                and m.location_dest_id.usage == "customer"
+            )
+        )
+        rmas = self.rma_line_id.rma_id.sudo()
+        if receipts:
+            rmas._record_goods_received(receipts.picking_id)
+        if shipped:
+            rmas._record_goods_shipped(shipped)
 
     def _prepare_merge_moves_distinct_fields(self):
         """Odoo merges moves of one picking that look alike (same product,

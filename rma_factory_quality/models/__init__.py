@@ -15,3 +15,4 @@ from . import factory_rma
 from . import factory_rma_line
 from . import factory_rma_policy
 from . import stock_move
+from . import factory_rma_customer_message
