@@ -434,15 +434,32 @@ class FactoryRma(models.Model):
         return self.partner_id
 
     def _notify_customer(self, template_xmlid):
+        """Post the mail template ``template_xmlid`` on every RMA of ``self``
+        to its customer (the template's recipients), in the customer's
+        language. One mail composer in comment mode for all of them: the
+        template is rendered for the RMAs at once (a list action), as the
+        composer does for a mass comment."""
         template = self.env.ref(template_xmlid, raise_if_not_found=False)
-        if not template:
-            return
-        for rma in self:
-            rma.with_context(mail_notify_author=True).message_post_with_source(
-                template,
-                subtype_xmlid="mail.mt_comment",
-                partner_ids=rma.partner_id.ids,
+        if not template or not self:
+            return self.env["mail.message"]
+        composer = (
+            self.env["mail.compose.message"]
+            .with_context(
+                mail_notify_author=True,
+                default_composition_mode="comment",
+                default_model=self._name,
+                default_res_ids=self.ids,
+                default_template_id=template.id,
             )
+            .create(
+                {
+                    "message_type": "notification",
+                    "subtype_id": self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment"),
+                }
+            )
+        )
+        _mails, messages = composer._action_send_mail()
+        return messages
 
     def action_draft(self):
         """Reset a rejected or cancelled RMA to draft."""
