@@ -329,16 +329,19 @@ class FactoryRma(models.Model):
                     )
                 )
                 continue
-            rma._log_approval("approver" if rma.needs_second_approval else "manager")
             final |= rma
         if final:
+            second = final.filtered("needs_second_approval")
+            second._log_approval("approver")
+            (final - second)._log_approval("manager")
             final._do_approve()
         return True
 
     def _do_approve(self):
         now = fields.Datetime.now()
-        for rma in self:
-            rma._write_workflow(rma._prepare_approval_vals(now))
+        with self._working_days_memo():
+            for rma in self:
+                rma._write_workflow(rma._prepare_approval_vals(now))
         self._close_approval_activities()
         self._close_escalations(["review"])
         self._create_receipts()

@@ -153,13 +153,14 @@ class FactoryRma(models.Model):
         "line_ids.is_third_party",
     )
     def _compute_refund_deadline(self):
-        for rma in self:
-            if rma.date_judged and any(line._credits_customer() for line in rma.line_ids):
-                rma.refund_deadline = rma._add_working_days(
-                    rma.date_judged, rma.policy_id.refund_working_days
-                )
-            else:
-                rma.refund_deadline = False
+        with self._working_days_memo():
+            for rma in self:
+                if rma.date_judged and any(line._credits_customer() for line in rma.line_ids):
+                    rma.refund_deadline = rma._add_working_days(
+                        rma.date_judged, rma.policy_id.refund_working_days
+                    )
+                else:
+                    rma.refund_deadline = False
 
     @api.depends("refund_date", "refund_deadline")
     def _compute_refund_on_time(self):
