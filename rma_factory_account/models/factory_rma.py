@@ -247,6 +247,7 @@ class FactoryRma(models.Model):
         # the later one is retried on fresh data, before anything is read.
         self._serialize_on(invoice_lines)
         self._serialize_on(lines.sale_line_id)
+        invoice_lines.fetch(["tax_ids", "sale_line_ids", "move_id"])
         credited = self.env["factory.rma.line"]._credited_qty_by_invoice_line(invoice_lines)
         by_invoice = defaultdict(list)
         never_billed = {}
