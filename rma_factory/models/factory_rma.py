@@ -375,9 +375,12 @@ class FactoryRma(models.Model):
         if not sequence:
             return "/"
         date = fields.Date.to_date(date) or fields.Date.context_today(self)
-        if sequence.use_date_range and not sequence.date_range_ids.filtered(
-            lambda r: r.date_from <= date <= r.date_to
-        ):
+        if sequence.use_date_range:
+            year = sequence.date_range_ids.filtered(lambda r: r.date_from <= date <= r.date_to)
+            if year:
+                # the year's range, read once for the RMAs of one create,
+                # draws the number as the sequence does after searching it
+                return year[:1].with_context(ir_sequence_date_range=year[:1].date_from)._next()
             self._serialize_on(sequence)
         # the sequence found above is the one next_by_code would take
         return sequence.with_company(company)._next(sequence_date=date) or "/"
