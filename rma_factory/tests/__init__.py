@@ -22,3 +22,4 @@ from . import test_rma_odoo_access
 from . import test_rma_migration
 from . import test_rma_computes
 from . import test_rma_languages
+from . import test_rma_query_budgets

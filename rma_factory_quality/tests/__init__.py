@@ -8,3 +8,4 @@ from . import test_quality_roles
 from . import test_quality_integrity
 from . import test_quality_concurrency
 from . import test_quality_migration
+from . import test_quality_query_budgets
