@@ -344,39 +344,46 @@ class FactoryRma(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self._check_workflow_vals(vals_list, creating=True)
+        sequences = {}
         for vals in vals_list:
             # the number always comes from the sequence, except for server
             # code (data files, migrations) that brings its own
             if vals.get("name", "/") == "/" or not self.env.su:
                 company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                vals["name"] = self._next_number(company, vals.get("date_request"))
+                vals["name"] = self._next_number(company, vals.get("date_request"), sequences)
         return super().create(vals_list)
 
-    def _next_number(self, company, date):
+    def _next_number(self, company, date, sequences=None):
         """Next RMA number of the company (RMA/YYYY/NNNNN). The first RMA of a
         year creates the year's range of the sequence: concurrent first RMAs
         of a year are serialized on the sequence so that they never draw the
-        same number (the later one is retried by Odoo)."""
-        sequence = (
-            self.env["ir.sequence"]
-            .sudo()
-            .search(
-                [("code", "=", "factory.rma"), ("company_id", "in", [company.id, False])],
-                order="company_id",
-                limit=1,
+        same number (the later one is retried by Odoo). ``sequences``
+        ({company id: sequence}) keeps the sequences found for the next
+        numbers of one ``create``."""
+        sequences = {} if sequences is None else sequences
+        if company.id not in sequences:
+            sequences[company.id] = (
+                self.env["ir.sequence"]
+                .sudo()
+                .search(
+                    [("code", "=", "factory.rma"), ("company_id", "in", [company.id, False])],
+                    order="company_id",
+                    limit=1,
+                )
             )
-        )
+        sequence = sequences[company.id]
+        if not sequence:
+            return "/"
         date = fields.Date.to_date(date) or fields.Date.context_today(self)
-        if sequence.use_date_range and not sequence.date_range_ids.filtered(
-            lambda r: r.date_from <= date <= r.date_to
-        ):
+        if sequence.use_date_range:
+            year = sequence.date_range_ids.filtered(lambda r: r.date_from <= date <= r.date_to)
+            if year:
+                # the year's range, read once for the RMAs of one create,
+                # draws the number as the sequence does after searching it
+                return year[:1].with_context(ir_sequence_date_range=year[:1].date_from)._next()
             self._serialize_on(sequence)
-        return (
-            self.env["ir.sequence"]
-            .with_company(company)
-            .next_by_code("factory.rma", sequence_date=date)
-            or "/"
-        )
+        # the sequence found above is the one next_by_code would take
+        return sequence.with_company(company)._next(sequence_date=date) or "/"
 
     def write(self, vals):
         if "name" in vals and not self.env.su:

@@ -1,3 +1,4 @@
+from contextlib import contextmanager
 from datetime import datetime, time, timedelta
 
 import pytz
@@ -7,6 +8,11 @@ from odoo.exceptions import UserError
 from odoo.osv import expression
 
 from .factory_rma_outcome import NO_GOODS_TYPES
+
+#: key of the working-days memo in the cursor's cache (``_working_days_memo``)
+WORKING_DAYS_MEMO = "factory_rma_working_days"
+#: widest window of calendar days read to find working days (about four years)
+WORKING_DAYS_MAX_SPAN = 1400
 
 
 class FactoryRma(models.Model):
@@ -30,20 +36,20 @@ class FactoryRma(models.Model):
         "On-site Verified", readonly=True, copy=False, groups="base.group_user"
     )
     onsite_deadline = fields.Datetime(
-        compute="_compute_step_deadlines", store=True, groups="base.group_user"
+        compute="_compute_onsite_deadline", store=True, groups="base.group_user"
     )
     judgement_deadline = fields.Datetime(
-        compute="_compute_step_deadlines", store=True, groups="base.group_user"
+        compute="_compute_judgement_deadline", store=True, groups="base.group_user"
     )
     analysis_deadline = fields.Datetime(
-        compute="_compute_step_deadlines", store=True, groups="base.group_user"
+        compute="_compute_analysis_deadlines", store=True, groups="base.group_user"
     )
     solution_deadline = fields.Datetime(
-        compute="_compute_step_deadlines", store=True, groups="base.group_user"
+        compute="_compute_analysis_deadlines", store=True, groups="base.group_user"
     )
     reply_deadline = fields.Datetime(
         "Complaint Reply Deadline",
-        compute="_compute_step_deadlines",
+        compute="_compute_reply_deadline",
         store=True,
         groups="base.group_user",
     )
@@ -82,51 +88,60 @@ class FactoryRma(models.Model):
                 country and rma.company_id.country_id and country != rma.company_id.country_id
             )
 
-    @api.depends(
-        "needs_onsite",
-        "urgent",
-        "is_international",
-        "rma_type",
-        "date_submitted",
-        "date_approved",
-        "date_received",
-        "date_judged",
-        "line_ids.responsibility",
-        "policy_id",
-    )
-    def _compute_step_deadlines(self):
-        """Deadlines of the steps (SEED §3.3): clock/calendar days where the
-        seeds say 天 or hours, working days on the company calendar where
-        they say 工作日."""
+    # Deadlines of the steps (SEED §3.3): clock/calendar days where the seeds
+    # say 天 or hours, working days on the company calendar where they say
+    # 工作日. Each deadline has its own compute so that a step recomputes only
+    # the deadlines that depend on it (the judgement does not recompute the
+    # analysis clock started by the receipt).
+    @api.depends("needs_onsite", "date_submitted", "policy_id")
+    def _compute_onsite_deadline(self):
+        with self._working_days_memo():
+            for rma in self:
+                rma.onsite_deadline = (
+                    rma._add_working_days(rma.date_submitted, rma.policy_id.onsite_working_days)
+                    if rma.needs_onsite and rma.date_submitted
+                    else False
+                )
+
+    @api.depends("date_received", "rma_type", "policy_id")
+    def _compute_judgement_deadline(self):
         for rma in self:
-            policy = rma.policy_id
-            rma.onsite_deadline = (
-                rma._add_working_days(rma.date_submitted, policy.onsite_working_days)
-                if rma.needs_onsite and rma.date_submitted
-                else False
-            )
             rma.judgement_deadline = (
-                rma.date_received + timedelta(days=policy.judgement_days)
+                rma.date_received + timedelta(days=rma.policy_id.judgement_days)
                 if rma.date_received and rma.rma_type not in NO_GOODS_TYPES
                 else False
             )
-            start = rma._analysis_start()
-            rma.analysis_deadline = (
-                rma._add_working_days(start, policy.analysis_working_days)
-                if start and policy.analysis_working_days
-                else False
-            )
-            rma.solution_deadline = rma._solution_deadline()
-            reply = False
-            if rma.rma_type == "complaint" and rma.date_judged:
-                ours = any(line.responsibility_side == "company" for line in rma.line_ids)
-                days = (
-                    policy.complaint_reply_internal_working_days
-                    if ours
-                    else policy.complaint_reply_external_working_days
+
+    @api.depends(
+        "urgent", "is_international", "rma_type", "date_approved", "date_received", "policy_id"
+    )
+    def _compute_analysis_deadlines(self):
+        with self._working_days_memo():
+            for rma in self:
+                policy = rma.policy_id
+                start = rma._analysis_start()
+                rma.analysis_deadline = (
+                    rma._add_working_days(start, policy.analysis_working_days)
+                    if start and policy.analysis_working_days
+                    else False
                 )
-                reply = rma._add_working_days(rma.date_judged, days)
-            rma.reply_deadline = reply
+                rma.solution_deadline = rma._solution_deadline()
+
+    @api.depends("rma_type", "date_judged", "line_ids.responsibility", "policy_id")
+    def _compute_reply_deadline(self):
+        with self._working_days_memo():
+            for rma in self:
+                policy = rma.policy_id
+                reply = False
+                if rma.rma_type == "complaint" and rma.date_judged:
+                    ours = any(line.responsibility_side == "company" for line in rma.line_ids)
+                    days = (
+                        policy.complaint_reply_internal_working_days
+                        if ours
+                        else policy.complaint_reply_external_working_days
+                    )
+                    reply = rma._add_working_days(rma.date_judged, days)
+                rma.reply_deadline = reply
 
     def _analysis_start(self):
         """When cause analysis and solution can start (TIME-26, DESIGN
@@ -335,6 +350,23 @@ class FactoryRma(models.Model):
         calendar = self.company_id.resource_calendar_id
         return pytz.timezone(calendar.tz or self.env.user.tz or "UTC")
 
+    @contextmanager
+    def _working_days_memo(self):
+        """Within the block, the working days of a calendar are read once
+        per calendar and first day: the deadlines of many RMAs (a list
+        action) or several deadlines of one RMA share one read of the
+        calendar's attendances and leaves. The memo lives as long as the
+        outermost block."""
+        cache = self.env.cr.cache
+        if WORKING_DAYS_MEMO in cache:
+            yield
+            return
+        cache[WORKING_DAYS_MEMO] = {}
+        try:
+            yield
+        finally:
+            cache.pop(WORKING_DAYS_MEMO, None)
+
     def _add_working_days(self, start, days):
         """Return the end of the ``days``-th working day after ``start`` on the
         company calendar (public holidays are calendar leaves): the end of
@@ -345,24 +377,46 @@ class FactoryRma(models.Model):
         if not start:
             return False
         calendar = self.company_id.resource_calendar_id
-        tz = self._tz()
-        local_start = pytz.utc.localize(start).astimezone(tz)
-        next_day = tz.localize(datetime.combine(local_start.date() + timedelta(days=1), time.min))
         if not calendar or days <= 0:
             return start
-        end = calendar.plan_days(days, next_day, compute_leaves=True)
-        if not end:
+        tz = self._tz()
+        first_day = pytz.utc.localize(start).astimezone(tz).date() + timedelta(days=1)
+        ends = self._working_day_ends(calendar, tz, first_day, days)
+        if len(ends) < days:
             return start + timedelta(days=days)
-        # plan_days stops at the end of the first attendance of the last
-        # day (12:00 on a calendar with a lunch break): the deadline is the
-        # end of that day's last attendance.
-        day_start = tz.localize(datetime.combine(end.astimezone(tz).date(), time.min))
-        intervals = calendar._work_intervals_batch(
-            day_start, day_start + timedelta(days=1), compute_leaves=True
-        )[False]
-        if intervals:
-            end = max(stop for _start, stop, _meta in intervals)
-        return end.astimezone(pytz.utc).replace(tzinfo=None)
+        return ends[days - 1].astimezone(pytz.utc).replace(tzinfo=None)
+
+    @api.model
+    def _working_day_ends(self, calendar, tz, first_day, count):
+        """The end of the last work interval (leaves deducted) of each
+        working day of ``calendar`` from ``first_day`` on, at least
+        ``count`` of them when the calendar has that many within about
+        four years: read in one window of calendar days, widened when too
+        short."""
+        memo = self.env.cr.cache.get(WORKING_DAYS_MEMO)
+        key = (calendar.id, tz.zone, first_day)
+        if memo is not None and key in memo and (len(memo[key][1]) >= count or memo[key][0]):
+            return memo[key][1]
+        span = max(2 * count + 14, 28)
+        while True:
+            window_start = tz.localize(datetime.combine(first_day, time.min))
+            intervals = calendar._work_intervals_batch(
+                window_start, window_start + timedelta(days=span), compute_leaves=True
+            )[False]
+            day_ends = {}
+            for interval_start, interval_stop, _meta in intervals:
+                day = interval_start.date()
+                midnight = tz.localize(datetime.combine(day + timedelta(days=1), time.min))
+                stop = min(interval_stop, midnight)
+                day_ends[day] = max(day_ends.get(day, stop), stop)
+            ends = [day_ends[day] for day in sorted(day_ends)]
+            exhausted = span >= WORKING_DAYS_MAX_SPAN
+            if len(ends) >= count or exhausted:
+                break
+            span = min(span * 4, WORKING_DAYS_MAX_SPAN)
+        if memo is not None:
+            memo[key] = (exhausted, ends)
+        return ends
 
     def _end_of_day_after(self, start, days):
         """End (23:59:59 local) of the calendar day ``days`` after ``start``."""

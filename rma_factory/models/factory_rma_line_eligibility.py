@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
@@ -63,7 +65,10 @@ class FactoryRmaLine(models.Model):
 
     def _run_eligibility_check(self):
         """Check criterion A (warranty), B/C/D, the return window and the
-        conditions checklist; store the result and the reasons per line."""
+        conditions checklist; store the result and the reasons per line.
+        Lines whose result does not change are not written; the others are
+        written in one write per distinct result."""
+        results = defaultdict(lambda: self.browse())
         for line in self:
             rma = line.rma_id
             policy = rma.policy_id
@@ -111,10 +116,18 @@ class FactoryRmaLine(models.Model):
                 failures.append(_("Accessories incomplete."))
             if policy.require_no_human_damage and not line.cond_no_human_damage:
                 failures.append(_("Human damage not excluded."))
-            line._write_workflow(
+            result = (
+                warranty_end,
+                "failed" if failures else "eligible",
+                "\n".join(failures) or _("All criteria met."),
+            )
+            if result != (line.warranty_end_date, line.eligibility_state, line.eligibility_note):
+                results[result] |= line
+        for (warranty_end, state, note), lines in results.items():
+            lines._write_workflow(
                 {
                     "warranty_end_date": warranty_end,
-                    "eligibility_state": "failed" if failures else "eligible",
-                    "eligibility_note": "\n".join(failures) or _("All criteria met."),
+                    "eligibility_state": state,
+                    "eligibility_note": note,
                 }
             )

@@ -331,6 +331,9 @@ class FactoryRmaLine(models.Model):
             moves |= send_back_lines._run_procurements(procurements).filtered(
                 lambda m: m.location_id == m.rma_line_id.rma_id.warehouse_id.rma_input_loc_id
             )
+        # one routing transfer per RMA and destination, all created in one
+        # ``create`` and confirmed together
+        pickings_vals = []
         for rma, by_dest in routing.items():
             warehouse = rma.warehouse_id
             for location, vals_list in by_dest.items():
@@ -338,9 +341,11 @@ class FactoryRmaLine(models.Model):
                     warehouse.rma_int_type_id, warehouse.rma_input_loc_id, location
                 )
                 picking_vals["move_ids"] = [fields.Command.create(v) for v in vals_list]
-                picking = self.env["stock.picking"].create(picking_vals)
-                picking.action_confirm()
-                moves |= picking.move_ids
+                pickings_vals.append(picking_vals)
+        if pickings_vals:
+            pickings = self.env["stock.picking"].create(pickings_vals)
+            pickings.action_confirm()
+            moves |= pickings.move_ids
         if moves:
             self._reserve_line_lots(moves)
         if repairs_vals:

@@ -83,6 +83,8 @@ class FactoryRmaLine(models.Model):
         # later transaction is retried and then sees the first one's lines.
         self._serialize_on(lines.sale_line_id)
         self._serialize_on(lines.move_id)
+        # the deliveries of all the lines and their returns, read at once
+        (lines.sale_line_id.move_ids | lines.move_id).fetch(["returned_move_ids"])
         others = lines.search(
             [
                 "|",

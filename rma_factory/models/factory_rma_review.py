@@ -241,30 +241,56 @@ class FactoryRma(models.Model):
             )
 
     def _schedule_approval_activity(self, level):
+        """One approval activity per RMA for its reviewer (the policy's
+        escalation manager when he is in the group, else the first user of
+        the group in the RMA's company), created in one batch. The reviewer
+        finds them in his activities: Odoo's "assigned to you" e-mail per
+        activity is not sent (a list of RMAs submitted at once would send
+        one e-mail each)."""
         group = self.env.ref(
             "rma_factory.group_rma_approver"
             if level == "approver"
             else "rma_factory.group_rma_manager"
         )
+        if self.env.context.get("mail_activity_automation_skip"):
+            return
         activity_type = self.env.ref("rma_factory.mail_activity_type_rma_approval")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        group_user_by_company = {}
+        vals_list = []
         for rma in self:
             user = rma.policy_id.escalation_user_id
             if not user or group not in user.groups_id:
-                user = group.users.filtered(
-                    lambda u, rma=rma: rma.company_id in u.company_ids and not u.share
-                )[:1]
+                company = rma.company_id
+                if company not in group_user_by_company:
+                    group_user_by_company[company] = group.users.filtered(
+                        lambda u, company=company: company in u.company_ids and not u.share
+                    )[:1]
+                user = group_user_by_company[company]
             if not user:
                 continue
-            rma.activity_schedule(
-                activity_type_id=activity_type.id,
-                user_id=user.id,
-                date_deadline=(rma.review_deadline or fields.Datetime.now()).date(),
-                summary=rma._in_lang_of(user).env._("Approve RMA %s", rma.name),
+            vals_list.append(
+                {
+                    "activity_type_id": activity_type.id,
+                    "summary": rma._in_lang_of(user).env._("Approve RMA %s", rma.name),
+                    "note": activity_type.default_note,
+                    "automated": True,
+                    "user_id": user.id,
+                    "date_deadline": (rma.review_deadline or fields.Datetime.now()).date(),
+                    "res_model_id": model_id,
+                    "res_id": rma.id,
+                }
+            )
+        if vals_list:
+            self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(
+                vals_list
             )
 
     def _close_approval_activities(self):
+        """The review is over: the approval activities go (the approval
+        trail records who decided and when)."""
         activity_type = self.env.ref("rma_factory.mail_activity_type_rma_approval")
-        self.activity_ids.filtered(lambda a: a.activity_type_id == activity_type).action_feedback()
+        self.activity_ids.filtered(lambda a: a.activity_type_id == activity_type).unlink()
 
     def _check_can_approve(self):
         self._check_state(("submitted",), _("Approving"))
@@ -329,16 +355,19 @@ class FactoryRma(models.Model):
                     )
                 )
                 continue
-            rma._log_approval("approver" if rma.needs_second_approval else "manager")
             final |= rma
         if final:
+            second = final.filtered("needs_second_approval")
+            second._log_approval("approver")
+            (final - second)._log_approval("manager")
             final._do_approve()
         return True
 
     def _do_approve(self):
         now = fields.Datetime.now()
-        for rma in self:
-            rma._write_workflow(rma._prepare_approval_vals(now))
+        with self._working_days_memo():
+            for rma in self:
+                rma._write_workflow(rma._prepare_approval_vals(now))
         self._close_approval_activities()
         self._close_escalations(["review"])
         self._create_receipts()

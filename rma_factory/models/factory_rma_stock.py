@@ -44,28 +44,30 @@ class FactoryRma(models.Model):
     def _create_receipts(self, lines=None):
         """One receipt per RMA (customer → RMA/Input) for every line that
         expects goods back (or for ``lines``), linked to the original
-        delivery moves."""
-        pickings = self.env["stock.picking"]
-        for rma in self:
-            lines_todo = (
-                lines.filtered(lambda x, rma=rma: x.rma_id == rma) if lines else rma.line_ids
-            )
-            lines_todo = lines_todo.filtered(lambda line: line._expects_goods_back())
-            if not lines_todo:
-                continue
+        delivery moves. The receipts of all the RMAs are created in one
+        ``create``, then confirmed and reserved together."""
+        lines_todo = (lines or self.line_ids).filtered(
+            lambda line: line.rma_id in self and line._expects_goods_back()
+        )
+        vals_list = []
+        for rma in self & lines_todo.rma_id:
             warehouse = rma.warehouse_id
             picking_vals = rma._prepare_picking_vals(
                 warehouse.rma_in_type_id, rma._customer_location(), warehouse.rma_input_loc_id
             )
             picking_vals["move_ids"] = [
-                fields.Command.create(line._prepare_receipt_move_vals()) for line in lines_todo
+                fields.Command.create(line._prepare_receipt_move_vals())
+                for line in lines_todo
+                if line.rma_id == rma
             ]
-            pickings |= self.env["stock.picking"].create(picking_vals)
-        if pickings:
-            pickings.action_confirm()
-            pickings.action_assign()
-            for move in pickings.move_ids.filtered(lambda m: m.rma_line_id.lot_id):
-                move.move_line_ids.write({"lot_id": move.rma_line_id.lot_id.id})
+            vals_list.append(picking_vals)
+        if not vals_list:
+            return self.env["stock.picking"]
+        pickings = self.env["stock.picking"].create(vals_list)
+        pickings.action_confirm()
+        pickings.action_assign()
+        for move in pickings.move_ids.filtered(lambda m: m.rma_line_id.lot_id):
+            move.move_line_ids.write({"lot_id": move.rma_line_id.lot_id.id})
         return pickings
 
     def _prepare_procurement_group_vals(self):

@@ -16,7 +16,6 @@ class SaleOrderLine(models.Model):
         "rma_line_ids.decided_outcome",
         "rma_line_ids.is_third_party",
         "rma_line_ids.rma_id.policy_id.credit_return_only",
-        "rma_line_ids.state",
     )
     def _compute_qty_delivered(self):  # pylint: disable=missing-return
         """RMA receipts are real returns (``to_refund``) so Odoo lowers the
@@ -24,6 +23,11 @@ class SaleOrderLine(models.Model):
         goods that are credited (refund, return-only) stay returned; goods
         still under judgement, repaired, replaced or sent back are added
         back, so that the order is never "to invoice" because of an RMA.
+
+        The RMA's state is no dependency: an RMA holds received goods only
+        from its receipt on, and neither a cancelled RMA (refused once goods
+        moved) nor a rejected one (rejected before approval) has any, so the
+        state would only recompute the order at every step of every RMA.
 
         The RMA lines are read as superuser: the quantity is the order's own
         figure, and Odoo modules call this method directly for users without
@@ -37,7 +41,7 @@ class SaleOrderLine(models.Model):
                 continue
             add_back = 0.0
             for rma_line in rma_lines:
-                if rma_line.state in ("cancelled", "rejected") or rma_line._credits_customer():
+                if rma_line._credits_customer():
                     continue
                 add_back += rma_line.product_uom_id._compute_quantity(
                     rma_line.qty_received, line.product_uom, rounding_method="HALF-UP"

@@ -25,3 +25,4 @@ from . import test_rma_portal_tours
 from . import test_rma_migration
 from . import test_rma_computes
 from . import test_rma_languages
+from . import test_rma_query_budgets

@@ -127,6 +127,8 @@ class AccountMove(models.Model):
         of the invoice it reverses (full or partial); posting the documents
         of an RMA deposit matches them."""
         posted = super()._post(soft=soft)
+        # every credit note with its invoice, all matched in one reconciliation
+        plan = []
         for refund in posted.filtered(lambda m: m.rma_id and m.reversed_entry_id):
             invoice = refund.reversed_entry_id
             if invoice.state != "posted":
@@ -137,7 +139,9 @@ class AccountMove(models.Model):
                 )
             )
             if len(lines.account_id) == 1 and lines & invoice.line_ids:
-                lines.reconcile()
+                plan.append(lines)
+        if plan:
+            self.env["account.move.line"]._reconcile_plan(plan)
         posted.rma_id._sync_state_from_stock()
         posted.rma_id._close_refund_escalations()
         notes = posted.filtered(lambda m: m.rma_id and m.move_type == "out_refund")

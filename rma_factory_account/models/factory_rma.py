@@ -153,13 +153,14 @@ class FactoryRma(models.Model):
         "line_ids.is_third_party",
     )
     def _compute_refund_deadline(self):
-        for rma in self:
-            if rma.date_judged and any(line._credits_customer() for line in rma.line_ids):
-                rma.refund_deadline = rma._add_working_days(
-                    rma.date_judged, rma.policy_id.refund_working_days
-                )
-            else:
-                rma.refund_deadline = False
+        with self._working_days_memo():
+            for rma in self:
+                if rma.date_judged and any(line._credits_customer() for line in rma.line_ids):
+                    rma.refund_deadline = rma._add_working_days(
+                        rma.date_judged, rma.policy_id.refund_working_days
+                    )
+                else:
+                    rma.refund_deadline = False
 
     @api.depends("refund_date", "refund_deadline")
     def _compute_refund_on_time(self):
@@ -246,6 +247,7 @@ class FactoryRma(models.Model):
         # the later one is retried on fresh data, before anything is read.
         self._serialize_on(invoice_lines)
         self._serialize_on(lines.sale_line_id)
+        invoice_lines.fetch(["tax_ids", "sale_line_ids", "move_id"])
         credited = self.env["factory.rma.line"]._credited_qty_by_invoice_line(invoice_lines)
         by_invoice = defaultdict(list)
         never_billed = {}

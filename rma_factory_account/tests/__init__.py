@@ -18,3 +18,4 @@ from . import test_rma_currency
 from . import test_rma_account_integrity
 from . import test_rma_account_concurrency
 from . import test_rma_customer_steps
+from . import test_rma_credit_query_budgets

@@ -161,8 +161,10 @@ class FactoryRma(models.Model):
         return managers.sorted("id")[:1] or self._escalation_user()
 
     def write(self, vals):
+        """Judged or rejected: the inspection step is over (cancelling and
+        finishing an RMA close every step already)."""
         res = super().write(vals)
-        if vals.get("state") in ("judged", "cancelled", "rejected", "done"):
+        if vals.get("state") in ("judged", "rejected"):
             self._close_escalations(["inspection"])
         return res
 

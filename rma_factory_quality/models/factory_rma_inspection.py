@@ -470,22 +470,42 @@ class FactoryRmaInspection(models.Model):
 
     def _schedule_inspection_activity(self):
         """The inspection is assigned to its inspector, else to the first
-        Quality Inspector of the company, with the inspection deadline."""
+        Quality Inspector of the company, with the inspection deadline: one
+        activity per inspection, created in one batch, without Odoo's
+        "assigned to you" e-mail per activity (the goods of a whole list of
+        receipts arrive at once)."""
+        if not self or self.env.context.get("mail_activity_automation_skip"):
+            return
         inspectors = self.env.ref(QUALITY_INSPECTOR).users
         activity_type = self.env.ref("rma_factory_quality.mail_activity_type_rma_inspection")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        inspector_by_company = {}
+        vals_list = []
         for inspection in self:
-            user = (
-                inspection.inspector_id
-                or inspectors.filtered(
-                    lambda u, c=inspection.company_id: not u.share and c in u.company_ids
-                ).sorted("id")[:1]
-            )
+            user = inspection.inspector_id
+            if not user:
+                company = inspection.company_id
+                if company not in inspector_by_company:
+                    inspector_by_company[company] = inspectors.filtered(
+                        lambda u, c=company: not u.share and c in u.company_ids
+                    ).sorted("id")[:1]
+                user = inspector_by_company[company]
             if not user:
                 continue
             in_lang = inspection._in_lang_of(user)
-            inspection.activity_schedule(
-                activity_type_id=activity_type.id,
-                summary=in_lang.env._("Inspect %s", in_lang.product_id.display_name),
-                date_deadline=(inspection.deadline or fields.Datetime.now()).date(),
-                user_id=user.id,
+            vals_list.append(
+                {
+                    "activity_type_id": activity_type.id,
+                    "summary": in_lang.env._("Inspect %s", in_lang.product_id.display_name),
+                    "note": activity_type.default_note,
+                    "automated": True,
+                    "user_id": user.id,
+                    "date_deadline": (inspection.deadline or fields.Datetime.now()).date(),
+                    "res_model_id": model_id,
+                    "res_id": inspection.id,
+                }
+            )
+        if vals_list:
+            self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(
+                vals_list
             )

@@ -39,6 +39,7 @@ class FactoryRmaInspection(models.Model):
         table applies when the defects change), the policy's default for
         defects the table does not cover."""
         Rule = self.env["factory.rma.severity.rule"]
+        rules_by_company = {}  # the severity table read once per company
         for inspection in self:
             counts = {}
             for defect in inspection.defect_ids:
@@ -48,7 +49,9 @@ class FactoryRmaInspection(models.Model):
                 inspection.severity_unclassified = False
                 continue
             company = inspection.company_id or self.env.company
-            severity, unclassified = Rule._evaluate(counts, company)
+            if company not in rules_by_company:
+                rules_by_company[company] = Rule._rules_of(company)
+            severity, unclassified = Rule._evaluate(counts, company, rules_by_company[company])
             if unclassified:
                 default = inspection.rma_id.policy_id.default_severity or "minor"
                 severity = "major" if "major" in (severity, default) else "minor"
@@ -89,18 +92,34 @@ class FactoryRmaInspection(models.Model):
             )
 
     def _create_8d_reports(self):
-        for inspection in self.filtered(lambda i: i.requires_8d and not i.eightd_id):
-            existing = (
-                self.env["factory.rma.8d"]
-                .sudo()
-                .search(
-                    [("rma_id", "=", inspection.rma_id.id), ("state", "!=", "cancelled")], limit=1
-                )
+        """The 8D report of each RMA whose inspections require one: the
+        RMA's open report when it has one, else a new one from its first
+        inspection (existing reports searched and new ones created at
+        once)."""
+        todo = self.filtered(lambda i: i.requires_8d and not i.eightd_id)
+        if not todo:
+            return
+        Report = self.env["factory.rma.8d"].sudo()
+        report_by_rma = {}
+        for report in Report.search(
+            [("rma_id", "in", todo.rma_id.ids), ("state", "!=", "cancelled")]
+        ):
+            report_by_rma.setdefault(report.rma_id, report)
+        first_by_rma = {}
+        for inspection in todo:
+            if inspection.rma_id not in report_by_rma:
+                first_by_rma.setdefault(inspection.rma_id, inspection)
+        if first_by_rma:
+            new_reports = Report.create(
+                [inspection._prepare_8d_vals() for inspection in first_by_rma.values()]
             )
-            report = existing or self.env["factory.rma.8d"].sudo().create(
-                inspection._prepare_8d_vals()
-            )
-            inspection._write_workflow({"eightd_id": report.id})
+            report_by_rma.update(zip(first_by_rma, new_reports, strict=True))
+        by_report = {}
+        for inspection in todo:
+            report = report_by_rma[inspection.rma_id]
+            by_report[report] = by_report.get(report, inspection.browse()) | inspection
+        for report, inspections in by_report.items():
+            inspections._write_workflow({"eightd_id": report.id})
 
     def _prepare_8d_vals(self):
         """The 8D report of a major complaint (or one the customer asked

@@ -45,14 +45,21 @@ class FactoryRmaSeverityRule(models.Model):
         )
 
     @api.model
-    def _evaluate(self, counts, company):
+    def _rules_of(self, company):
+        """The severity table of ``company`` (its rules and the shared ones)."""
+        return self.search(["|", ("company_id", "=", False), ("company_id", "=", company.id)])
+
+    @api.model
+    def _evaluate(self, counts, company, rules=None):
         """Severity of ``counts`` ({category: defective count}).
 
         Returns ``(severity, unclassified_categories)``: the highest severity
         of the matching rules; categories with a count that no rule covers
         are listed so that the caller applies the company default and flags
-        the result (SEV-01 is silent on them)."""
-        rules = self.search(["|", ("company_id", "=", False), ("company_id", "=", company.id)])
+        the result (SEV-01 is silent on them). ``rules``: the company's
+        table when the caller already read it (``_rules_of``)."""
+        if rules is None:
+            rules = self._rules_of(company)
         severity = False
         unclassified = []
         for category, count in counts.items():
