@@ -141,6 +141,7 @@ LINE_FIELDS = {
     "responsible_unit": INTERNAL,
     "responsible_user_id": INTERNAL,
     "service_charge": INTERNAL,
+    "claim_not_confirmed": INTERNAL,
     "customer_agreed": INTERNAL,
     "customer_agreed_date": INTERNAL,
     # prices and amounts: the portal shows no price
