@@ -33,6 +33,7 @@
         "views/factory_rma_policy_views.xml",
         "views/factory_rma_outcome_views.xml",
         "views/factory_rma_deadline_report_views.xml",
+        "views/factory_rma_return_rate_views.xml",
         "views/res_partner_views.xml",
         "views/product_views.xml",
         "views/sale_order_views.xml",
