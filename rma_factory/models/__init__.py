@@ -8,6 +8,7 @@ from . import factory_rma_origin
 from . import factory_rma_review
 from . import factory_rma_stock
 from . import factory_rma_type
+from . import factory_rma_spare_part
 from . import factory_rma_deposit
 from . import factory_rma_freight
 from . import factory_rma_deadline

@@ -84,6 +84,8 @@ RMA_FIELDS = {
     "claim_state": INTERNAL,
     "claim_reference": INTERNAL,
     "withhold_carrier_freight": INTERNAL,
+    # spare part first: the defective part need not come back
+    "spare_return_waived": INTERNAL,
     # deposit
     "deposit_amount": INTERNAL,
     "deposit_state": INTERNAL,
