@@ -6,10 +6,13 @@ from . import account_payment_register
 from . import factory_rma
 from . import factory_rma_charge
 from . import factory_rma_deposit
+from . import factory_rma_interim
 from . import factory_rma_line
 from . import factory_rma_line_writedown
 from . import factory_rma_line_charge
+from . import factory_rma_line_cost
 from . import factory_rma_policy
 from . import res_company
 from . import res_config_settings
+from . import stock_warehouse
 from . import sale_order
