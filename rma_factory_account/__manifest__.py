@@ -24,6 +24,7 @@
         "views/res_config_settings_views.xml",
         "report/factory_rma_matching_views.xml",
         "report/factory_rma_matching_reports.xml",
+        "report/factory_rma_cost_views.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -1,4 +1,5 @@
-from odoo import api, models
+from odoo import _, api, models
+from odoo.exceptions import UserError
 
 from odoo.addons.rma_factory.models.factory_rma_outcome import RESPONSIBILITIES
 
@@ -55,6 +56,8 @@ class FactoryRmaLine(models.Model):
         "not judged yet" before the judgement."""
         self.ensure_one()
         line = self.sudo()
+        if line.rma_id.repeated_misjudgment:
+            return "sales"
         if line.responsibility:
             return line.responsibility
         if line.claim_not_confirmed:
@@ -107,3 +110,13 @@ class FactoryRmaLine(models.Model):
             .search([("plan_id", "=", plan.id)])
         )
 
+    def _check_handling_time_allowed(self):
+        """Handling time is recorded once the goods are received."""
+        for line in self:
+            if line.state not in ("received", "judged", "processing", "done"):
+                raise UserError(
+                    _(
+                        "%(line)s: handling time is recorded once the goods are received.",
+                        line=line.display_name,
+                    )
+                )
