@@ -20,6 +20,7 @@ from . import factory_rma_line_stock
 from . import factory_rma_line_returnable
 from . import factory_rma_line_split
 from . import factory_rma_portal
+from . import factory_rma_periodic_report
 from . import factory_rma_demo
 from . import res_company
 from . import res_partner

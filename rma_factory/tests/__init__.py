@@ -20,3 +20,4 @@ from . import test_rma_procurement
 from . import test_rma_confidentiality
 from . import test_rma_odoo_access
 from . import test_rma_return_rate
+from . import test_rma_periodic_report

@@ -15,6 +15,7 @@ from . import factory_rma_line_writedown
 from . import factory_rma_line_charge
 from . import factory_rma_line_cost
 from . import factory_rma_misjudgment
+from . import factory_rma_periodic_report
 from . import factory_rma_policy
 from . import res_company
 from . import res_config_settings
