@@ -4,7 +4,7 @@
     "name": "RMA Factory",
     "summary": "Customer returns (客退 / 退换货) for manufacturers: approval, "
     "quarantine receipt, outcomes and routing",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Inventory/Returns",
     "website": "https://github.com/rma-factory/rma-factory",
     "author": "RMA Factory",

@@ -3,7 +3,7 @@
 {
     "name": "RMA Factory - Quality",
     "summary": "Quality side of customer returns: inspections, responsibility, severity, 8D",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Inventory/Returns",
     "website": "https://github.com/rma-factory/rma-factory",
     "author": "RMA Factory",

@@ -135,6 +135,14 @@ rma_db_exists() {
     [[ "$(psql -d postgres -tAc "select 1 from pg_database where datname = '$1'")" == "1" ]]
 }
 
+# Prints the modules of database $1 whose demo data failed to load (Odoo 18 logs such a failure
+# as a warning, records it in ir_demo_failure and goes on installing without that demo data).
+rma_db_demo_failures() {
+    psql -d "$1" -tAc \
+        "select m.name from ir_demo_failure f join ir_module_module m on m.id = f.module_id order by m.name" \
+        2>/dev/null || true
+}
+
 # Succeeds when every addon of RMA_ADDONS is installed in database $1.
 rma_db_has_addons() {
     local db="$1" wanted count

@@ -45,6 +45,10 @@ else
     # Odoo 18 reads that as the non-empty string "False" and disables demo data.
     python3 -m odoo -c "$CONF" -d "$DB" -i "$RMA_ADDONS" \
         --load-language=zh_CN --stop-after-init --no-http
+    failed="$(rma_db_demo_failures "$DB" | paste -sd, -)"
+    if [[ -n "$failed" ]]; then
+        rma_die "setup/run.sh: the demo data of $failed failed to load (see the warning above); drop the database (dropdb $DB) and run again"
+    fi
     if [[ "$created" == 1 ]]; then
         # Odoo's base data sets admin/admin on a new database; enforce it anyway.
         python3 -m odoo shell -c "$CONF" -d "$DB" --no-http --log-level=warn >/dev/null <<'PY'

@@ -21,7 +21,6 @@ from . import factory_rma_line_returnable
 from . import factory_rma_line_split
 from . import factory_rma_portal
 from . import factory_rma_periodic_report
-from . import factory_rma_demo
 from . import res_company
 from . import res_partner
 from . import res_config_settings

@@ -172,7 +172,8 @@ class FactoryRma(models.Model):
         "deposit is received.",
     )
 
-    # Step deadlines (SEED §3.3)
+    # Follow-up: the sales team (late steps are reported by team), what the
+    # customer said and when the goods came back, were judged, were done
     team_id = fields.Many2one(
         "crm.team",
         "Sales Team",
@@ -230,7 +231,7 @@ class FactoryRma(models.Model):
         ("name_company_uniq", "unique(name, company_id)", "The RMA number must be unique."),
     ]
 
-    @api.depends("company_id", "sale_order_id.currency_id", "invoice_id.currency_id")
+    @api.depends("company_id.currency_id", "sale_order_id.currency_id", "invoice_id.currency_id")
     def _compute_currency_id(self):
         for rma in self:
             rma.currency_id = (
@@ -274,7 +275,9 @@ class FactoryRma(models.Model):
         for rma in self:
             rma.amount_total = sum(rma.line_ids.mapped("price_subtotal"))
 
-    @api.depends("line_ids.product_id", "line_ids.quantity")
+    @api.depends(
+        "line_ids.product_id.default_code", "line_ids.product_id.name", "line_ids.quantity"
+    )
     def _compute_product_summary(self):
         for rma in self:
             quantities = defaultdict(float)
@@ -287,8 +290,10 @@ class FactoryRma(models.Model):
 
     @api.depends("user_id")
     def _compute_team_id(self):
-        for rma in self:
-            rma.team_id = rma.user_id.sale_team_id or rma.team_id
+        """The responsible's sales team, proposed when the responsible
+        changes and has one; a team chosen by hand stays otherwise."""
+        for rma in self.filtered("user_id.sale_team_id"):
+            rma.team_id = rma.user_id.sale_team_id
 
     @api.depends("line_ids.move_ids.picking_id", "line_ids.repair_ids")
     def _compute_stock_documents(self):
@@ -296,7 +301,12 @@ class FactoryRma(models.Model):
             rma.picking_ids = rma.line_ids.move_ids.picking_id
             rma.repair_ids = rma.line_ids.repair_ids
 
-    @api.depends("line_ids.move_ids.picking_id", "line_ids.move_ids.state", "line_ids.repair_ids")
+    @api.depends(
+        "line_ids.move_ids.picking_id",
+        "line_ids.move_ids.state",
+        "line_ids.move_ids.rma_move_kind",
+        "line_ids.repair_ids",
+    )
     def _compute_stock_document_counts(self):
         for rma in self:
             moves = rma.line_ids.move_ids

@@ -4,6 +4,7 @@ import pytz
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.osv import expression
 
 from .factory_rma_outcome import NO_GOODS_TYPES
 
@@ -175,58 +176,144 @@ class FactoryRma(models.Model):
         self._close_escalations(["onsite"])
         return True
 
-    def _overdue_domain(self):
-        now = fields.Datetime.now()
-        open_states = ("draft", "done", "rejected", "cancelled")
+    # ------------------------------------------------------------------
+    # The step registry
+    # ------------------------------------------------------------------
+    @api.model
+    def _rma_steps(self):
+        """The deadline steps of an RMA, each declared once. The Overdue
+        filter, the escalation cron, the escalation activities' summaries
+        and the Late Steps report all derive from this list; addons add
+        their steps by extending this method only.
+
+        Each step is a dict:
+
+        - ``code``: the step's key (escalation activities carry it);
+        - ``label``: its name (Late Steps report);
+        - ``escalation``: summary of its escalation activity;
+        - ``deadline``: the stored ``factory.rma`` field of its deadline;
+        - ``pending``: domain on ``factory.rma``, true while the step waits
+          to be done (no ``now`` in it: the deadline is compared apart);
+        - ``done``: the stored ``factory.rma`` field of when it was done, or
+          ``None`` (Late Steps report);
+        - ``escalate_to`` (optional): name of the ``factory.rma`` method
+          returning who is escalated, ``_escalation_user`` by default.
+        """
+        inactive = ("draft", "done", "rejected", "cancelled")
         return [
-            "|",
-            "|",
-            "|",
-            "|",
-            "|",
-            "&",
-            "&",
-            ("needs_onsite", "=", True),
-            ("date_onsite", "=", False),
-            "&",
-            ("onsite_deadline", "<", now),
-            ("state", "not in", open_states),
-            "&",
-            ("state", "=", "received"),
-            ("judgement_deadline", "<", now),
-            "&",
-            ("state", "in", ("submitted", "approved", "received")),
-            ("analysis_deadline", "<", now),
-            "&",
-            "&",
-            ("date_reply_sent", "=", False),
-            ("solution_deadline", "<", now),
-            ("state", "not in", open_states),
-            "&",
-            "&",
-            ("date_reply_sent", "=", False),
-            ("reply_deadline", "<", now),
-            ("state", "not in", ("rejected", "cancelled")),
-            "|",
-            "|",
-            "&",
-            ("state", "=", "submitted"),
-            ("review_deadline", "<", now),
-            "&",
-            ("state", "=", "approved"),
-            ("return_deadline", "<", now),
-            "|",
-            "&",
-            ("claim_state", "=", "to_claim"),
-            ("claim_deadline", "<", now),
-            "&",
-            "&",
-            ("replenish_first", "=", True),
-            ("promised_date", "=", False),
-            "&",
-            ("promise_deadline", "<", now),
-            ("state", "not in", ("draft", "done", "rejected", "cancelled")),
+            {
+                "code": "review",
+                "label": _("Review"),
+                "escalation": _("Review overdue"),
+                "deadline": "review_deadline",
+                "pending": [("state", "=", "submitted")],
+                "done": "date_approved",
+            },
+            {
+                "code": "onsite",
+                "label": _("On-site verification"),
+                "escalation": _("On-site verification overdue"),
+                "deadline": "onsite_deadline",
+                "pending": [
+                    ("needs_onsite", "=", True),
+                    ("date_onsite", "=", False),
+                    ("state", "not in", inactive),
+                ],
+                "done": "date_onsite",
+            },
+            {
+                "code": "return",
+                "label": _("Customer return"),
+                "escalation": _("Customer return overdue"),
+                "deadline": "return_deadline",
+                "pending": [("state", "=", "approved")],
+                "done": "date_received",
+            },
+            {
+                "code": "promise",
+                "label": _("Replacement arrival promised"),
+                "escalation": _("Replacement arrival date not promised"),
+                "deadline": "promise_deadline",
+                "pending": [
+                    ("replenish_first", "=", True),
+                    ("promised_date", "=", False),
+                    ("state", "not in", inactive),
+                ],
+                "done": "date_promised",
+            },
+            {
+                "code": "claim",
+                "label": _("Carrier claim"),
+                "escalation": _("Carrier claim overdue"),
+                "deadline": "claim_deadline",
+                "pending": [("claim_state", "=", "to_claim")],
+                "done": "date_claim_filed",
+            },
+            {
+                "code": "analysis",
+                "label": _("Cause analysis"),
+                "escalation": _("Cause analysis overdue"),
+                "deadline": "analysis_deadline",
+                "pending": [("state", "in", ("submitted", "approved", "received"))],
+                "done": "date_judged",
+            },
+            {
+                "code": "judgement",
+                "label": _("Quality judgement"),
+                "escalation": _("Quality judgement overdue"),
+                "deadline": "judgement_deadline",
+                "pending": [("state", "=", "received")],
+                "done": "date_judged",
+            },
+            {
+                "code": "solution",
+                "label": _("Solution and reply"),
+                "escalation": _("Solution and reply overdue"),
+                "deadline": "solution_deadline",
+                "pending": [("date_reply_sent", "=", False), ("state", "not in", inactive)],
+                "done": "date_reply_sent",
+            },
+            {
+                "code": "reply",
+                "label": _("Complaint reply"),
+                "escalation": _("Complaint reply overdue"),
+                "deadline": "reply_deadline",
+                "pending": [
+                    ("date_reply_sent", "=", False),
+                    ("state", "not in", ("rejected", "cancelled")),
+                ],
+                "done": "date_reply_sent",
+            },
         ]
+
+    @api.model
+    def _step_overdue_domain(self, step, now):
+        """Domain of the RMAs on which ``step`` is overdue at ``now``."""
+        return expression.AND([step["pending"], [(step["deadline"], "<", now)]])
+
+    @api.model
+    def _overdue_domain(self):
+        """RMAs with at least one overdue step (the Overdue filter)."""
+        now = fields.Datetime.now()
+        return expression.OR([self._step_overdue_domain(step, now) for step in self._rma_steps()])
+
+    def _overdue_steps_by_rma(self, now):
+        """{rma: [step codes overdue at ``now``]} for the RMAs of ``self``,
+        in the order of the registry."""
+        result = {rma: [] for rma in self}
+        for step in self._rma_steps():
+            for rma in self.filtered_domain(self._step_overdue_domain(step, now)):
+                result[rma].append(step["code"])
+        return result
+
+    def _overdue_steps(self, now):
+        """The codes of the steps of this RMA overdue at ``now``."""
+        self.ensure_one()
+        return self._overdue_steps_by_rma(now)[self]
+
+    def _escalation_step_labels(self):
+        """{step code: summary of its escalation activity}."""
+        return {step["code"]: step["escalation"] for step in self._rma_steps()}
 
     def _compute_is_overdue(self):
         overdue = self.filtered_domain(self._overdue_domain()) if self.ids else self.browse()
@@ -287,60 +374,6 @@ class FactoryRma(models.Model):
         )
         return local_end.astimezone(pytz.utc).replace(tzinfo=None)
 
-    def _overdue_steps(self, now):
-        self.ensure_one()
-        steps = []
-        if self.state == "submitted" and self.review_deadline and self.review_deadline < now:
-            steps.append("review")
-        if self.state == "approved" and self.return_deadline and self.return_deadline < now:
-            steps.append("return")
-        if (
-            self.replenish_first
-            and not self.promised_date
-            and self.promise_deadline
-            and self.promise_deadline < now
-            and self.state not in ("draft", "done", "rejected", "cancelled")
-        ):
-            steps.append("promise")
-        if self.claim_state == "to_claim" and self.claim_deadline and self.claim_deadline < now:
-            steps.append("claim")
-        active = self.state not in ("draft", "done", "rejected", "cancelled")
-
-        def late(deadline):
-            return bool(deadline and deadline < now)
-
-        if active and self.needs_onsite and not self.date_onsite and late(self.onsite_deadline):
-            steps.append("onsite")
-        if self.state == "received" and late(self.judgement_deadline):
-            steps.append("judgement")
-        if self.state in ("submitted", "approved", "received") and late(self.analysis_deadline):
-            steps.append("analysis")
-        if active and not self.date_reply_sent and late(self.solution_deadline):
-            steps.append("solution")
-        if (
-            self.state not in ("rejected", "cancelled")
-            and not self.date_reply_sent
-            and late(self.reply_deadline)
-        ):
-            steps.append("reply")
-        return steps
-
-    def _escalation_step_labels(self):
-        """Summary of the escalation activity of each step. Addons adding
-        steps to ``_overdue_steps`` and ``_overdue_domain`` add their label
-        here."""
-        return {
-            "review": _("Review overdue"),
-            "return": _("Customer return overdue"),
-            "promise": _("Replacement arrival date not promised"),
-            "claim": _("Carrier claim overdue"),
-            "onsite": _("On-site verification overdue"),
-            "judgement": _("Quality judgement overdue"),
-            "analysis": _("Cause analysis overdue"),
-            "solution": _("Solution and reply overdue"),
-            "reply": _("Complaint reply overdue"),
-        }
-
     def _escalation_user(self):
         """Who gets the escalation activity: the policy's escalation manager,
         else an RMA Manager of the company, else the RMA's responsible."""
@@ -354,41 +387,46 @@ class FactoryRma(models.Model):
 
     @api.model
     def _cron_escalate_overdue(self):
-        """Daily: one escalation activity per overdue step and RMA. Running
-        it again creates nothing new while the activity is open."""
+        """Hourly: one escalation activity per overdue step and RMA, given to
+        whom the step says. Running it again creates nothing new while the
+        activity is open; an activity whose step was done meanwhile is
+        closed."""
         now = fields.Datetime.now()
-        rmas = self.search(self._overdue_domain())
-        if not rmas:
-            return
-        existing = self.env["mail.activity"].search_read(
-            [
-                ("res_model", "=", self._name),
-                ("res_id", "in", rmas.ids),
-                ("rma_escalation_step", "!=", False),
-            ],
-            ["res_id", "rma_escalation_step"],
+        Activity = self.env["mail.activity"]
+        existing = Activity.search(
+            [("res_model", "=", self._name), ("rma_escalation_step", "!=", False)]
         )
-        done = {(a["res_id"], a["rma_escalation_step"]) for a in existing}
+        rmas = self.search(self._overdue_domain())
+        steps_by_rma = rmas._overdue_steps_by_rma(now)
+        stale = existing.filtered(
+            lambda a: a.rma_escalation_step not in steps_by_rma.get(self.browse(a.res_id), ())
+        )
+        if stale:
+            stale.action_feedback(feedback=_("Step completed."))
+        open_keys = {(a.res_id, a.rma_escalation_step) for a in existing - stale}
+        steps = {step["code"]: step for step in self._rma_steps()}
         activity_type = self.env.ref("rma_factory.mail_activity_type_rma_escalation")
-        labels = self._escalation_step_labels()
         model_id = self.env["ir.model"]._get_id(self._name)
 
         def escalate(rma):
-            vals_list = [
-                {
-                    "res_model_id": model_id,
-                    "res_id": rma.id,
-                    "activity_type_id": activity_type.id,
-                    "user_id": rma._escalation_user().id,
-                    "summary": f"{rma.name}: {labels[step]}",
-                    "date_deadline": fields.Date.context_today(self),
-                    "rma_escalation_step": step,
-                }
-                for step in rma._overdue_steps(now)
-                if (rma.id, step) not in done
-            ]
+            vals_list = []
+            for code in steps_by_rma[rma]:
+                if (rma.id, code) in open_keys:
+                    continue
+                user = getattr(rma, steps[code].get("escalate_to", "_escalation_user"))()
+                vals_list.append(
+                    {
+                        "res_model_id": model_id,
+                        "res_id": rma.id,
+                        "activity_type_id": activity_type.id,
+                        "user_id": user.id,
+                        "summary": f"{rma.name}: {steps[code]['escalation']}",
+                        "date_deadline": fields.Date.context_today(self),
+                        "rma_escalation_step": code,
+                    }
+                )
             if vals_list:
-                self.env["mail.activity"].create(vals_list)
+                Activity.create(vals_list)
 
         self._cron_run_each(rmas, escalate, "Escalation of overdue RMA steps")
 

@@ -36,16 +36,14 @@ class FactoryRma(models.Model):
         """The deposit is asked, received, released or applied by its buttons."""
         return super()._workflow_fields() | {"deposit_amount", "deposit_state", "date_deposit"}
 
-    @api.depends("rma_type", "amount_total")
+    @api.depends("rma_type", "amount_total", "deposit_state")
     def _compute_deposit_amount(self):
-        for rma in self:
-            if rma.rma_type != "advance_replacement":
-                rma.deposit_amount = 0.0
-            elif not rma.deposit_state:
-                rma.deposit_amount = rma.amount_total
-            else:
-                # frozen once the deposit is asked for
-                rma.deposit_amount = rma.deposit_amount
+        """The deposit an advance replacement will ask for: the RMA's total
+        until the approval asks for it (and writes the amount,
+        ``_prepare_approval_vals``); from then on nothing is proposed and the
+        amount asked stays."""
+        for rma in self.filtered(lambda r: not r.deposit_state):
+            rma.deposit_amount = rma.amount_total if rma.rma_type == "advance_replacement" else 0.0
 
     def _check_deposit(self, states, action_label):
         self._check_group("rma_factory.group_rma_manager", action_label)

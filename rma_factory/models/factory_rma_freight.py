@@ -44,7 +44,7 @@ class FactoryRma(models.Model):
     )
     pickup_place = fields.Char("Pick-up / Arrival Place", groups="base.group_user")
 
-    @api.depends("policy_id", "line_ids.reason_id.category", "line_ids.responsibility", "rma_type")
+    @api.depends("policy_id", "line_ids.reason_id.category", "line_ids.responsibility")
     def _compute_freight_payer(self):
         """Who pays the return freight (RESP-18): the policy's default for
         the reason category, replaced by the judged external party."""
@@ -64,6 +64,5 @@ class FactoryRma(models.Model):
             elif external and external <= {"carrier"}:
                 payer = "carrier"
             rma.freight_payer = payer
-            rma.freight_split_percent = (
-                policy.freight_split_percent if payer == "split" else rma.freight_split_percent
-            )
+            if payer == "split":
+                rma.freight_split_percent = policy.freight_split_percent

@@ -39,6 +39,9 @@ class FactoryRmaGuard(models.AbstractModel):
         """Refuse ``action_label`` to a caller outside ``group_xmlid``
         (server code running as superuser passes)."""
         if self.env.su or self.env.user.has_group(group_xmlid):
+            # the button acts on these records: the caller must reach them
+            # (record rules: another company's RMAs stay out of reach)
+            self.check_access("read")
             return
         raise AccessError(
             _(
@@ -52,6 +55,7 @@ class FactoryRmaGuard(models.AbstractModel):
         """Like ``_check_group`` for a job several groups may do (e.g. RMA
         users and accountants prepare credit notes)."""
         if self.env.su or any(self.env.user.has_group(xmlid) for xmlid in group_xmlids):
+            self.check_access("read")
             return
         raise AccessError(
             _(
@@ -141,6 +145,46 @@ class FactoryRmaGuard(models.AbstractModel):
         records (comment mode). Documents whose sending is a step of their
         workflow (customer reply, 8D report) override it."""
         return False
+
+    def _in_lang_of(self, user):
+        """These records in ``user``'s language: what an activity or a mail
+        tells that user is written in it (``.env._()``), not in the
+        language of whoever (or whichever cron) schedules it."""
+        return self.with_context(lang=user.lang or self.env.lang)
+
+    # ------------------------------------------------------------------
+    # Dialogs
+    # ------------------------------------------------------------------
+    def _rma_dialog_action(self, res_model, title, context=None, res_id=False):
+        """Window action opening a form of ``res_model`` in a dialog: a new
+        record with ``context`` (its defaults), or the record ``res_id``."""
+        action = {
+            "type": "ir.actions.act_window",
+            "name": title,
+            "res_model": res_model,
+            "views": [(False, "form")],
+            "target": "new",
+            "context": context or {},
+        }
+        if res_id:
+            action["res_id"] = res_id
+        return action
+
+    def _rma_composer_action(self, template):
+        """The mail composer on these records with ``template``, posted on
+        their chatter and mailed to the recipients; once sent, the composer
+        calls ``_rma_template_sent(template)`` on them."""
+        return self._rma_dialog_action(
+            "mail.compose.message",
+            False,
+            {
+                "default_model": self._name,
+                "default_res_ids": self.ids,
+                "default_template_id": template.id,
+                "default_composition_mode": "comment",
+                "force_email": True,
+            },
+        )
 
     # ------------------------------------------------------------------
     # Crons

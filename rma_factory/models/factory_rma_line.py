@@ -100,7 +100,7 @@ class FactoryRmaLine(models.Model):
         groups="base.group_user",
     )
 
-    # RMA types
+    # Goods the company did not sell
     is_third_party = fields.Boolean(
         "Third-party Goods",
         help="Goods the company did not sell (non-company products): no sale link, no credit; "
@@ -218,7 +218,7 @@ class FactoryRmaLine(models.Model):
         for line in self:
             line.display_name = f"{line.rma_id.name} – {line.product_id.display_name}"
 
-    @api.depends("product_id")
+    @api.depends("product_id", "sale_line_id")
     def _compute_product_uom_id(self):
         for line in self:
             if (
@@ -248,7 +248,7 @@ class FactoryRmaLine(models.Model):
                     round=False,
                 )
 
-    @api.depends("price_unit", "quantity")
+    @api.depends("price_unit", "quantity", "currency_id")
     def _compute_price_subtotal(self):
         for line in self:
             line.price_subtotal = (
@@ -269,14 +269,18 @@ class FactoryRmaLine(models.Model):
         "move_ids.state",
         "move_ids.quantity",
         "move_ids.product_uom_qty",
+        "move_ids.product_uom",
         "move_ids.rma_move_kind",
-        "move_ids.move_orig_ids",
-        "move_ids.location_dest_id",
+        "move_ids.move_orig_ids.rma_line_id",
+        "move_ids.move_orig_ids.rma_move_kind",
+        "move_ids.location_dest_id.usage",
         "repair_ids.state",
         "repair_ids.product_qty",
+        "repair_ids.product_uom",
+        "product_uom_id",
         "qty_received_adjust",
         "decided_outcome",
-        "quantity",
+        "rma_id.replenish_first",
     )
     def _compute_quantities(self):
         for line in self:
@@ -334,7 +338,12 @@ class FactoryRmaLine(models.Model):
             )
 
     @api.depends(
-        "qty_received", "qty_credited", "decided_outcome", "rma_id.policy_id.credit_return_only"
+        "qty_received",
+        "quantity",
+        "qty_credited",
+        "decided_outcome",
+        "is_third_party",
+        "rma_id.policy_id.credit_return_only",
     )
     def _compute_qty_to_credit(self):
         for line in self:
@@ -344,20 +353,22 @@ class FactoryRmaLine(models.Model):
                 line.qty_to_credit = 0.0
 
     @api.depends(
+        "product_id.type",
+        "product_uom_id",
+        "quantity",
         "qty_received",
         "qty_pending_receipt",
         "qty_routed",
-        "qty_repaired",
         "qty_replaced",
-        "qty_replacement_planned",
         "qty_returned",
         "qty_scrapped",
         "decided_outcome",
         "destination",
+        "rma_id.rma_type",
     )
     def _compute_is_resolved(self):
         for line in self:
-            line.is_resolved = line._check_resolved()
+            line.is_resolved = line._is_resolved()
 
     def _qty_rounding(self):
         """Rounding used to compare the line's quantities: its unit's, or the
@@ -369,7 +380,7 @@ class FactoryRmaLine(models.Model):
         digits = self.env["decimal.precision"].precision_get("Product Unit of Measure")
         return 10**-digits
 
-    def _check_resolved(self):
+    def _is_resolved(self):
         """Whether every received unit has reached its final place. The
         accounting addon extends this to also require the credit note."""
         self.ensure_one()
@@ -398,7 +409,7 @@ class FactoryRmaLine(models.Model):
         outcome = self.decided_outcome
         if not outcome:
             return False
-        if outcome in ("repair", "reject"):
+        if outcome in ("repair", "send_back"):
             goods_done = reached(self.qty_returned, base)
         elif self.destination == "scrap":
             goods_done = reached(self.qty_scrapped, base)

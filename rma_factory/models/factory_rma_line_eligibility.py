@@ -42,7 +42,13 @@ class FactoryRmaLine(models.Model):
             "warranty_end_date",
         }
 
-    @api.depends("move_id.date", "sale_line_id.move_ids.date", "lot_id")
+    @api.depends(
+        "move_id.date",
+        "sale_line_id.move_ids.date",
+        "sale_line_id.move_ids.state",
+        "invoice_line_id.move_id.invoice_date",
+        "lot_id",
+    )
     def _compute_delivery_date(self):
         for line in self:
             moves = line.move_id or line.sale_line_id.move_ids.filtered(
@@ -55,7 +61,7 @@ class FactoryRmaLine(models.Model):
             elif line.lot_id and not line.delivery_date:
                 line.delivery_date = fields.Date.to_date(line.lot_id.create_date)
 
-    def _compute_eligibility(self):
+    def _run_eligibility_check(self):
         """Check criterion A (warranty), B/C/D, the return window and the
         conditions checklist; store the result and the reasons per line."""
         for line in self:

@@ -23,7 +23,7 @@ ALLOWED_DESTINATIONS = {
     "return_only": ("slow_moving", "stock", "defective", "scrap"),
     "sell_off": ("defective", "slow_moving", "stock"),
     "scrap": ("scrap",),
-    "reject": ("customer",),
+    "send_back": ("customer",),
     "repair": ("customer",),
     "concession": (),
 }
@@ -160,10 +160,11 @@ class FactoryRmaLine(models.Model):
 
     @api.depends("responsibility", "rma_id.policy_id.free_customer_repairs")
     def _compute_service_charge(self):
-        for line in self:
-            line.service_charge = (
-                self._service_charge_for(line.responsibility, line.rma_id.policy_id)
-                or line.service_charge
+        """Proposed from the judged responsibility; without one, the charge
+        set by hand stays."""
+        for line in self.filtered("responsibility"):
+            line.service_charge = self._service_charge_for(
+                line.responsibility, line.rma_id.policy_id
             )
 
     @api.depends("decided_outcome")
@@ -192,7 +193,13 @@ class FactoryRmaLine(models.Model):
             )
         )
 
-    @api.depends("decided_outcome", "destination", "responsibility", "eligibility_state")
+    @api.depends(
+        "decided_outcome",
+        "destination",
+        "responsibility",
+        "eligibility_state",
+        "cond_no_human_damage",
+    )
     def _compute_needs_outcome_approval(self):
         for line in self:
             line.needs_outcome_approval = bool(line.decided_outcome) and (
@@ -217,7 +224,7 @@ class FactoryRmaLine(models.Model):
                         product=line.product_id.display_name,
                     )
                 )
-            if line.is_third_party and line.decided_outcome not in ("reject", "scrap"):
+            if line.is_third_party and line.decided_outcome not in ("send_back", "scrap"):
                 raise UserError(
                     _(
                         "Third-party goods (%s) can only be sent back or scrapped.",
@@ -313,7 +320,7 @@ class FactoryRmaLine(models.Model):
                 continue
             if outcome == "repair":
                 repairs_vals.append(line._prepare_repair_vals(qty))
-            elif outcome == "reject":
+            elif outcome == "send_back":
                 send_back.append((line, qty))
             elif line.destination == "scrap":
                 scraps.append((line, qty))
@@ -440,14 +447,11 @@ class FactoryRmaLine(models.Model):
         self._check_group(
             "rma_factory.group_rma_manager", _("accept a different replacement quantity")
         )
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Special Replacement Quantity"),
-            "res_model": "factory.rma.line.special.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_line_id": self.id},
-        }
+        return self._rma_dialog_action(
+            "factory.rma.line.special.wizard",
+            _("Special Replacement Quantity"),
+            {"default_line_id": self.id},
+        )
 
     def _record_replacement_special_request(self, note):
         """Called by an RMA Manager: the customer asks for a replacement

@@ -32,14 +32,9 @@ class FactoryRmaLine(models.Model):
     def action_open_surplus_wizard(self):
         self.ensure_one()
         self._check_can_authorise_surplus()
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Accept Surplus"),
-            "res_model": "factory.rma.line.surplus.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_line_id": self.id},
-        }
+        return self._rma_dialog_action(
+            "factory.rma.line.surplus.wizard", _("Accept Surplus"), {"default_line_id": self.id}
+        )
 
     def _check_can_authorise_surplus(self):
         self._check_group(
@@ -128,14 +123,9 @@ class FactoryRmaLine(models.Model):
     def action_open_split_wizard(self):
         self.ensure_one()
         self._check_can_split()
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Split Line"),
-            "res_model": "factory.rma.line.split.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_line_id": self.id},
-        }
+        return self._rma_dialog_action(
+            "factory.rma.line.split.wizard", _("Split Line"), {"default_line_id": self.id}
+        )
 
     def _check_can_split(self):
         self.ensure_one()

@@ -99,10 +99,16 @@ class FactoryRmaPolicy(models.Model):
     )
     # Step deadlines (SEED §3.3)
     onsite_working_days = fields.Integer(
-        "On-site Verification (working days)", default=3, help="TIME-34."
+        "On-site Verification (working days)",
+        default=3,
+        help="Working days after the submission to verify the goods at the customer's "
+        "warehouse, when the RMA needs it (TIME-34).",
     )
     judgement_days = fields.Integer(
-        "Quality Judgement (days after receipt)", default=2, help="TIME-13, calendar days."
+        "Quality Judgement (days after receipt)",
+        default=2,
+        help="Calendar days after the goods are received to judge them and mark the result on "
+        "the packaging (TIME-13).",
     )
     analysis_working_days = fields.Integer(
         "Analysis (working days)",
@@ -117,7 +123,10 @@ class FactoryRmaPolicy(models.Model):
         "approval when no goods come back).",
     )
     intl_solution_working_days = fields.Integer(
-        "International Solution (working days)", default=30, help="TIME-29: 15–30 working days."
+        "International Solution (working days)",
+        default=30,
+        help="Customers abroad: working days to solve and answer, 15 to 30 in the seeds, "
+        "counted like the domestic solution (TIME-29).",
     )
     urgent_solution_working_days = fields.Integer(
         "Urgent Solution (working days)",
@@ -126,13 +135,22 @@ class FactoryRmaPolicy(models.Model):
         "solution.",
     )
     intl_urgent_solution_working_days = fields.Integer(
-        "International Urgent Solution (working days)", default=3, help="TIME-29."
+        "International Urgent Solution (working days)",
+        default=3,
+        help="Customers abroad, after the leadership's special approval: working days to solve "
+        "and answer (TIME-29).",
     )
     complaint_reply_external_working_days = fields.Integer(
-        "Complaint Reply, Not Our Cause (working days)", default=1, help="TIME-23."
+        "Complaint Reply, Not Our Cause (working days)",
+        default=1,
+        help="Complaint only, not the company's cause: working days after the judgement to "
+        "answer the customer (TIME-23).",
     )
     complaint_reply_internal_working_days = fields.Integer(
-        "Complaint Corrective-action Reply (working days)", default=2, help="TIME-24."
+        "Complaint Corrective-action Reply (working days)",
+        default=2,
+        help="Complaint only, the company's cause: working days after the judgement to send "
+        "the customer the corrective action (TIME-24).",
     )
     reply_deemed_days = fields.Integer(
         "Reply Deemed Accepted After (days)",

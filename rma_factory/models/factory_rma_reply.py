@@ -76,19 +76,7 @@ class FactoryRma(models.Model):
         self.ensure_one()
         self._check_can_send_reply()
         template = self.env.ref("rma_factory.mail_template_rma_customer_reply")
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "mail.compose.message",
-            "view_mode": "form",
-            "target": "new",
-            "context": {
-                "default_model": self._name,
-                "default_res_ids": self.ids,
-                "default_template_id": template.id,
-                "default_composition_mode": "comment",
-                "force_email": True,
-            },
-        }
+        return self._rma_composer_action(template)
 
     def _rma_template_sent(self, template):
         """The customer reply report sent with its template marks the reply
@@ -145,10 +133,13 @@ class FactoryRma(models.Model):
         )
         activity_type = self.env.ref("mail.mail_activity_data_todo")
         for rma in self:
+            user = rma.user_id or self.env.user
             rma.activity_schedule(
                 activity_type_id=activity_type.id,
-                user_id=rma.user_id.id or self.env.uid,
-                summary=_("Customer did not accept: rework the corrective action and reply again"),
+                user_id=user.id,
+                summary=rma._in_lang_of(user).env._(
+                    "Customer did not accept: rework the corrective action and reply again"
+                ),
             )
         return True
 
@@ -203,10 +194,11 @@ class FactoryRma(models.Model):
 
     def _closure_followup(self):
         self.ensure_one()
+        user = self.user_id or self.env.user
         self.activity_schedule(
             activity_type_id=self.env.ref("mail.mail_activity_data_todo").id,
-            user_id=self.user_id.id or self.env.uid,
-            summary=_("Re-check: was the complaint closed effectively?"),
+            user_id=user.id,
+            summary=self._in_lang_of(user).env._("Re-check: was the complaint closed effectively?"),
         )
         self._write_workflow({"followup_done": True})
         self._send_satisfaction_request()

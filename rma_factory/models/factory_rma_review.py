@@ -82,7 +82,7 @@ class FactoryRma(models.Model):
         REJECT_ALTERNATIVES, readonly=True, copy=False, tracking=True, groups="base.group_user"
     )
 
-    # Dates and deadlines
+    # Dates of the review steps
     date_submitted = fields.Datetime(readonly=True, copy=False, groups="base.group_user")
     date_approved = fields.Datetime(readonly=True, copy=False, groups="base.group_user")
 
@@ -116,8 +116,10 @@ class FactoryRma(models.Model):
         "amount_total",
         "approval_amount",
         "state",
+        "date_submitted",
         "policy_id.second_approval_amount",
         "currency_id",
+        "company_id.currency_id",
         "date_request",
     )
     def _compute_needs_second_approval(self):
@@ -159,7 +161,7 @@ class FactoryRma(models.Model):
         self._lock_for_update()
         self._check_can_submit()
         now = fields.Datetime.now()
-        self.line_ids._compute_eligibility()
+        self.line_ids._run_eligibility_check()
         for rma in self:
             eligible = all(line.eligibility_state == "eligible" for line in rma.line_ids)
             rma._write_workflow(
@@ -185,7 +187,7 @@ class FactoryRma(models.Model):
         self._check_group("rma_factory.group_rma_user", _("check the eligibility"))
         self._lock_for_update()
         self._check_state(("draft", "submitted"), _("Checking eligibility"))
-        self.line_ids._compute_eligibility()
+        self.line_ids._run_eligibility_check()
         for rma in self.filtered(
             lambda r: r.state == "submitted" and r.eligibility_state != "overridden"
         ):
@@ -195,14 +197,9 @@ class FactoryRma(models.Model):
 
     def action_open_override_wizard(self):
         self._check_can_override_eligibility()
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Override Eligibility"),
-            "res_model": "factory.rma.override.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_rma_id": self.id},
-        }
+        return self._rma_dialog_action(
+            "factory.rma.override.wizard", _("Override Eligibility"), {"default_rma_id": self.id}
+        )
 
     def _override_eligibility(self, justification):
         """Called by the override wizard. A written justification is
@@ -262,7 +259,7 @@ class FactoryRma(models.Model):
                 activity_type_id=activity_type.id,
                 user_id=user.id,
                 date_deadline=(rma.review_deadline or fields.Datetime.now()).date(),
-                summary=_("Approve RMA %s", rma.name),
+                summary=rma._in_lang_of(user).env._("Approve RMA %s", rma.name),
             )
 
     def _close_approval_activities(self):
@@ -355,8 +352,9 @@ class FactoryRma(models.Model):
         self._notify_customer("rma_factory.mail_template_rma_approved")
 
     def _prepare_approval_vals(self, now):
-        """Values written at the final approval: state, dates and the
-        deadlines of the RMA type."""
+        """Values written at the final approval: state, dates, the
+        deadlines of the RMA type and the deposit an advance replacement
+        asks for (the RMA's total, fixed from then on)."""
         self.ensure_one()
         policy = self.policy_id
         vals = {
@@ -376,19 +374,15 @@ class FactoryRma(models.Model):
             vals["claim_state"] = "to_claim"
         if self.rma_type == "advance_replacement":
             vals["deposit_state"] = "to_collect"
+            vals["deposit_amount"] = self.amount_total
         return vals
 
     def action_open_reject_wizard(self):
         self._check_state(("submitted",), _("Rejecting"))
         self._check_group("rma_factory.group_rma_manager", _("reject RMAs"))
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Reject RMA"),
-            "res_model": "factory.rma.reject.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_rma_ids": self.ids},
-        }
+        return self._rma_dialog_action(
+            "factory.rma.reject.wizard", _("Reject RMA"), {"default_rma_ids": self.ids}
+        )
 
     def _reject(self, reason, alternative):
         """Called by the reject wizard: a reason and a proposed alternative

@@ -46,6 +46,9 @@ class FactoryRma(models.Model):
         groups="base.group_user",
     )
     claim_reference = fields.Char("Claim Reference", copy=False, groups="base.group_user")
+    date_claim_filed = fields.Datetime(
+        "Claim Filed On", readonly=True, copy=False, groups="base.group_user"
+    )
     withhold_carrier_freight = fields.Boolean(
         compute="_compute_withhold_carrier_freight",
         store=True,
@@ -68,10 +71,23 @@ class FactoryRma(models.Model):
         "becomes the replacement delivery's scheduled date.",
         groups="base.group_user",
     )
+    date_promised = fields.Datetime(
+        "Arrival Promised On",
+        readonly=True,
+        copy=False,
+        help="When customer service promised the arrival date.",
+        groups="base.group_user",
+    )
 
     def _workflow_fields(self):
         """The promise deadline and the carrier claim move through their buttons."""
-        return super()._workflow_fields() | {"promise_deadline", "claim_deadline", "claim_state"}
+        return super()._workflow_fields() | {
+            "promise_deadline",
+            "date_promised",
+            "claim_deadline",
+            "claim_state",
+            "date_claim_filed",
+        }
 
     @api.depends("rma_type", "packaging_damaged", "policy_id.withhold_carrier_freight")
     def _compute_withhold_carrier_freight(self):
@@ -110,11 +126,12 @@ class FactoryRma(models.Model):
     def _schedule_promise_activity(self):
         activity_type = self.env.ref("mail.mail_activity_data_todo")
         for rma in self:
+            user = rma.user_id or self.env.user
             rma.activity_schedule(
                 activity_type_id=activity_type.id,
-                user_id=rma.user_id.id or self.env.uid,
+                user_id=user.id,
                 date_deadline=(rma.promise_deadline or fields.Datetime.now()).date(),
-                summary=_("Promise an arrival date for the replacement"),
+                summary=rma._in_lang_of(user).env._("Promise an arrival date for the replacement"),
             )
 
     def _apply_promised_date(self):
@@ -125,6 +142,9 @@ class FactoryRma(models.Model):
             )
             moves.picking_id.write({"scheduled_date": rma.promised_date})
             moves.write({"date": rma.promised_date})
+        self.filtered(lambda r: not r.date_promised)._write_workflow(
+            {"date_promised": fields.Datetime.now()}
+        )
         self._close_escalations(["promise"])
 
     def _check_can_move_claim(self, states, action_label):
@@ -145,7 +165,7 @@ class FactoryRma(models.Model):
                 raise UserError(
                     _("%s: record the claimed amount and the claim reference first.", rma.name)
                 )
-        self._write_workflow({"claim_state": "claimed"})
+        self._write_workflow({"claim_state": "claimed", "date_claim_filed": fields.Datetime.now()})
         self._close_escalations(["claim"])
         return True
 

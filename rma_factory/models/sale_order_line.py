@@ -12,7 +12,10 @@ class SaleOrderLine(models.Model):
 
     @api.depends(
         "rma_line_ids.qty_received",
+        "rma_line_ids.product_uom_id",
         "rma_line_ids.decided_outcome",
+        "rma_line_ids.is_third_party",
+        "rma_line_ids.rma_id.policy_id.credit_return_only",
         "rma_line_ids.state",
     )
     def _compute_qty_delivered(self):  # pylint: disable=missing-return

@@ -21,3 +21,6 @@ from . import test_rma_confidentiality
 from . import test_rma_odoo_access
 from . import test_rma_return_rate
 from . import test_rma_periodic_report
+from . import test_rma_migration
+from . import test_rma_computes
+from . import test_rma_languages

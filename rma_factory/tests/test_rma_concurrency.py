@@ -72,17 +72,23 @@ class TestRmaConcurrency(ParallelMixin, TransactionCase):
         self.assertEqual(self._committed(claimed), (9.0, {"submitted"}))
 
     def test_first_rmas_of_a_new_year_get_distinct_numbers(self):
-        """20 RMAs created at once, the first ones of a year whose range of
-        the sequence does not exist yet: 20 numbers, no error."""
-        delivery = self._committed_delivery(self.fx, 20)
+        """20 RMAs created at once (20 customers' deliveries), the first ones
+        of a year whose range of the sequence does not exist yet: 20
+        numbers, no error."""
+        deliveries = [self._committed_delivery(self.fx, 1) for _i in range(20)]
         users = [self.fx["users"][f"cs{i % 8}"] for i in range(20)]
 
-        def create(env):
-            env = self._company_env(env, self.fx)
-            vals = self._rma_vals(self.fx, delivery, 1, date_request="2031-01-06")
-            return env["factory.rma"].create(vals).name
+        def create(delivery):
+            def run(env):
+                env = self._company_env(env, self.fx)
+                vals = self._rma_vals(self.fx, delivery, 1, date_request="2031-01-06")
+                return env["factory.rma"].create(vals).name
 
-        results = self._parallel([(uid, create) for uid in users])
+            return run
+
+        results = self._parallel(
+            [(uid, create(delivery)) for uid, delivery in zip(users, deliveries, strict=True)]
+        )
         self.assertTrue(all(r[0] == "ok" for r in results), results)
         names = [r[1] for r in results]
         self.assertEqual(len(set(names)), 20, names)

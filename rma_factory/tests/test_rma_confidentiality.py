@@ -53,6 +53,8 @@ RMA_FIELDS = {
     "approval_amount": INTERNAL,
     "product_summary": INTERNAL,  # the kanban card's summary
     "procurement_group_id": INTERNAL,
+    "date_promised": INTERNAL,
+    "date_claim_filed": INTERNAL,
     # eligibility and approval
     "criterion_b": INTERNAL,
     "criterion_c": INTERNAL,  # "customer cannot pay"

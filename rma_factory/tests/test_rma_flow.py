@@ -141,12 +141,12 @@ class TestRmaFlow(RmaCommon):
         self.assertEqual(rma.line_ids.qty_to_credit, 20)
         self.assertEqual(rma.state, "done")
 
-    def test_reject_sends_goods_back_as_is(self):
+    def test_send_back_returns_goods_as_is(self):
         order = self._deliver(self.customer_c, [(self.mould, 1, self.lot1)])
         rma = self._create_rma(order)
         self._approve(rma)
         self._receive(rma)
-        self._decide(rma, "reject")
+        self._decide(rma, "send_back")
         rma.action_judge()
         rma.action_process()
         send_back = self._pickings_of_kind(rma, "send_back")

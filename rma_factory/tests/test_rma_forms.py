@@ -41,7 +41,7 @@ class TestRmaForms(RmaCommon):
         return rma, mould_line, connector_line
 
     def test_tracking_sheet(self):
-        rma, mould_line, _connector_line = self._rma_partially_received()
+        rma, _mould_line, _connector_line = self._rma_partially_received()
         html = self._render(TRACKING, rma)
         self.assertIn("o_rma_tracking_sheet", html)
         self.assertIn(rma.name, html)
@@ -79,7 +79,7 @@ class TestRmaForms(RmaCommon):
         self.assertIn(other.name, html)
 
     def test_judgement_labels(self):
-        rma, mould_line, connector_line = self._rma_partially_received()
+        rma, _mould_line, _connector_line = self._rma_partially_received()
         html = self._render(LABELS, rma)
         label_ids = re.findall(r'data-line-id="(\d+)"', html)
         self.assertEqual(sorted(map(int, label_ids)), sorted(rma.line_ids.ids))
@@ -102,7 +102,7 @@ class TestRmaForms(RmaCommon):
         self.assertEqual(html.count('class="page o_rma_label_sheet"'), 2)
 
     def test_received_confirmation(self):
-        rma, mould_line, connector_line = self._rma_partially_received()
+        rma, _mould_line, _connector_line = self._rma_partially_received()
         html = self._render(RECEIVED, rma)
         self.assertIn(rma.name, html)
         self.assertIn(self._receipt(rma).filtered(lambda p: p.state == "done").name, html)

@@ -195,7 +195,7 @@ class TestRmaMoreGuards(RmaCommon):
         wizard = Form(self.env[action["res_model"]].with_context(action["context"]))
         self.assertEqual(wizard.available_qty, 5)
         wizard.quantity = 2
-        wizard.decided_outcome = "reject"
+        wizard.decided_outcome = "send_back"
         wizard.save().action_split()
         new_line = rma.line_ids - line
         self.assertEqual((line.qty_received, new_line.qty_received), (3, 2))

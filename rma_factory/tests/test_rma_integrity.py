@@ -190,7 +190,7 @@ class TestRmaGeneralManagerDecisions(RmaCommon):
         self._approve(rma2)
         self._receive(rma2)
         rma2.line_ids.with_user(self.user_cs).write(
-            {"responsibility": "customer", "decided_outcome": "reject"}
+            {"responsibility": "customer", "decided_outcome": "send_back"}
         )
         self.assertFalse(rma2.line_ids.needs_outcome_approval)
 

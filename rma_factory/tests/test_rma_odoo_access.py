@@ -73,6 +73,7 @@ class TestRmaOdooAccess(RmaCommon):
             order.order_line,
             order.picking_ids,
             order.picking_ids.move_ids,
+            order.procurement_group_id,
             receipt,
             receipt.move_ids,
             invoice,
@@ -83,6 +84,7 @@ class TestRmaOdooAccess(RmaCommon):
             self.categ,
             self.warehouse,
             self.company,
+            rma._get_procurement_group().with_env(self.env),
         ]
 
     def _read_our_fields(self, record, user):

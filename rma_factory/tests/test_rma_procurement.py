@@ -44,7 +44,7 @@ class TestRmaProcurement(RmaCommon):
                 self._approve(rma)
                 self._receive(rma)
                 line = rma.line_ids
-                new_line = line._split(2, {"decided_outcome": "reject"})
+                new_line = line._split(2, {"decided_outcome": "send_back"})
                 self._decide(rma, "replace", "defective", lines=line)
                 rma.with_user(self.user_cs).action_judge()
                 self._put_in_stock(self.connector, 3)
@@ -89,7 +89,7 @@ class TestRmaProcurement(RmaCommon):
         rma = self._create_rma(order)
         self._approve(rma)
         self._receive(rma)
-        self._decide(rma, "reject")
+        self._decide(rma, "send_back")
         rma.with_user(self.user_cs).action_judge()
         rma.with_user(self.user_cs).action_process()
         first = self._pickings_of_kind(rma, "send_back")

@@ -1,4 +1,5 @@
 from datetime import datetime
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -101,7 +102,7 @@ class TestRmaStepDeadlines(RmaCalendarCommon):
         with freeze_time("2026-03-13 02:00:00"):  # Fri
             rma.action_submit()
             rma.with_user(self.user_mgr).action_approve()
-        rma.line_ids.write({"decided_outcome": "reject", "responsibility": "customer"})
+        rma.line_ids.write({"decided_outcome": "send_back", "responsibility": "customer"})
         with freeze_time("2026-03-13 03:00:00"):
             rma.with_user(self.user_cs).action_judge()
         # not our cause: 1 WD after Fri 13th, skipping the weekend and Mon 16th
@@ -207,3 +208,55 @@ class TestRmaStepDeadlines(RmaCalendarCommon):
         # complaint: straight to the judgement, clock from the approval
         self.assertEqual(rma.analysis_deadline, datetime(2026, 3, 5, 9, 0))  # Thu 17:00
         self.assertEqual(self._day(rma.solution_deadline), "2026-03-11")
+
+    def test_a_step_added_to_the_registry_is_escalated_and_reported(self):
+        """A step declared once in the registry (here by the test, as an
+        addon would by extending ``_rma_steps``) is in the Overdue filter,
+        the escalation cron and the Late Steps report."""
+        Rma = self.env["factory.rma"]
+        original = type(Rma)._rma_steps
+
+        def rma_steps(model):
+            return original(model) + [
+                {
+                    "code": "countersign",
+                    "label": "Countersignature",
+                    "escalation": "Countersignature overdue",
+                    "deadline": "date_submitted",
+                    "pending": [("state", "=", "submitted"), ("urgent", "=", False)],
+                    "done": "date_approved",
+                }
+            ]
+
+        rma = self._new_rma()
+        with freeze_time("2026-03-02 01:00:00"):
+            rma.action_submit()
+        with (
+            patch.object(type(Rma), "_rma_steps", rma_steps),
+            freeze_time("2026-03-02 02:00:00"),
+        ):
+            now = datetime(2026, 3, 2, 2, 0)
+            self.assertEqual(rma._overdue_steps(now), ["countersign"])
+            self.assertIn(rma, Rma.search([("is_overdue", "=", True)]))
+            Rma._cron_escalate_overdue()
+            Rma._cron_escalate_overdue()
+            self.assertEqual([step for step in self._steps(rma) if step], ["countersign"])
+            activity = self.env["mail.activity"].search(
+                [("res_id", "=", rma.id), ("rma_escalation_step", "=", "countersign")]
+            )
+            self.assertEqual(activity.summary, f"{rma.name}: Countersignature overdue")
+            row = self.env["factory.rma.deadline.report"].search(
+                [("rma_id", "=", rma.id), ("step", "=", "countersign")]
+            )
+            self.assertEqual(len(row), 1)
+            self.assertTrue(row.is_open)
+            self.assertEqual(row.deadline, rma.date_submitted)
+            # the step is done: the next run closes its escalation
+            rma.with_user(self.user_mgr).action_approve()
+            Rma._cron_escalate_overdue()
+            self.assertNotIn("countersign", self._steps(rma))
+            self.assertFalse(
+                self.env["factory.rma.deadline.report"]
+                .search([("rma_id", "=", rma.id), ("step", "=", "countersign")])
+                .is_open
+            )

@@ -8,7 +8,7 @@ OUTCOME_CASES = {
     "refund": ("defective", "qty_routed"),
     "return_only": ("slow_moving", "qty_routed"),
     "replace": ("defective", "qty_routed"),
-    "reject": ("customer", "qty_returned"),
+    "send_back": ("customer", "qty_returned"),
     "repair": ("customer", "qty_returned"),
     "scrap": ("scrap", "qty_scrapped"),
     "sell_off": ("defective", "qty_routed"),

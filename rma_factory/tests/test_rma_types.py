@@ -190,7 +190,7 @@ class TestRmaTypes(RmaCommon):
         self._decide(rma, "refund", lines=third)
         with self.assertRaisesRegex(UserError, "sent back or scrapped"):
             rma.with_user(self.user_cs).action_judge()
-        self._decide(rma, "reject", lines=third)
+        self._decide(rma, "send_back", lines=third)
         rma.with_user(self.user_cs).action_judge()
         rma.with_user(self.user_cs).action_process()
         self.assertEqual(third.qty_to_credit, 0)

@@ -14,7 +14,7 @@ class FactoryRmaLineSplitWizard(models.TransientModel):
     decided_outcome = fields.Selection(OUTCOMES)
     destination = fields.Selection(DESTINATIONS, "Goods Destination")
 
-    @api.depends("line_id")
+    @api.depends("line_id.qty_received", "line_id.quantity")
     def _compute_available_qty(self):
         for wizard in self:
             line = wizard.line_id

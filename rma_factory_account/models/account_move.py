@@ -52,9 +52,11 @@ class AccountMove(models.Model):
     )
 
     @api.depends(
+        "move_type",
+        "commercial_partner_id",
         "rma_freight_rma_id.withhold_carrier_freight",
         "rma_freight_rma_id.claim_state",
-        "partner_id",
+        "rma_freight_rma_id.carrier_id.commercial_partner_id",
     )
     def _compute_rma_freight_withheld(self):
         for move in self:
@@ -127,6 +129,12 @@ class AccountMove(models.Model):
         if len(self) == 1:
             action.update(views=[(False, "form")], res_id=self.id)
         return action
+
+    def _invoice_paid_hook(self):
+        """A paid carrier-claim invoice settles its RMA's claim."""
+        res = super()._invoice_paid_hook()
+        self.rma_id.sudo()._settle_paid_claims()
+        return res
 
     def _post(self, soft=True):
         """Posting an RMA credit note reconciles it with the open receivable

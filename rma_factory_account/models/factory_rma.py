@@ -105,11 +105,18 @@ class FactoryRma(models.Model):
             rma.charge_invoice_count = len(rma.charge_invoice_ids)
 
     @api.depends(
+        "rma_type",
+        "policy_id.credit_return_only",
         "line_ids.qty_to_credit",
         "line_ids.credit_not_invoiced",
         "line_ids.concession_amount",
         "line_ids.decided_outcome",
+        "line_ids.is_third_party",
+        "line_ids.invoice_line_id",
+        "line_ids.credit_origin_line_ids",
+        "line_ids.sale_line_id.invoice_lines.parent_state",
         "line_ids.credit_line_ids.parent_state",
+        "line_ids.credit_line_ids.rma_charge_type",
         "credit_note_ids.payment_state",
         "credit_note_ids.state",
         "refund_payment_ids.state",
@@ -138,7 +145,13 @@ class FactoryRma(models.Model):
             else:
                 rma.refund_state = "credited"
 
-    @api.depends("date_judged", "policy_id.refund_working_days", "line_ids.decided_outcome")
+    @api.depends(
+        "date_judged",
+        "policy_id.refund_working_days",
+        "policy_id.credit_return_only",
+        "line_ids.decided_outcome",
+        "line_ids.is_third_party",
+    )
     def _compute_refund_deadline(self):
         for rma in self:
             if rma.date_judged and any(line._credits_customer() for line in rma.line_ids):
@@ -156,20 +169,17 @@ class FactoryRma(models.Model):
             )
 
     def _compute_refund_overdue(self):
-        now = fields.Datetime.now()
+        overdue = self._overdue_steps_by_rma(fields.Datetime.now())
         for rma in self:
-            rma.refund_overdue = rma._is_refund_overdue(now)
+            rma.refund_overdue = "refund" in overdue[rma]
 
     def _is_refund_overdue(self, now):
-        """Past the refund deadline while the goods are not credited yet, or
-        while a requested refund payment is not made. A customer keeping the
-        credit is never overdue."""
+        """Whether the refund step of the registry is overdue at ``now``:
+        past the deadline while goods are still to credit, or while a
+        requested refund payment is not made (a customer keeping the credit
+        is never overdue)."""
         self.ensure_one()
-        if not self.refund_deadline or self.refund_deadline >= now:
-            return False
-        return self.refund_state == "to_credit" or (
-            self.refund_state == "credited" and self.refund_payment_requested
-        )
+        return "refund" in self._overdue_steps(now)
 
     # ------------------------------------------------------------------
     # Accounting documents: RMA users and managers prepare the drafts,
@@ -354,14 +364,9 @@ class FactoryRma(models.Model):
         wizard = self.env["factory.rma.credit.wizard"].create(
             self.env["factory.rma.credit.wizard"]._prepare_wizard_vals(self, lines)
         )
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Choose the Invoices to Credit"),
-            "res_model": "factory.rma.credit.wizard",
-            "res_id": wizard.id,
-            "views": [(False, "form")],
-            "target": "new",
-        }
+        return self._rma_dialog_action(
+            "factory.rma.credit.wizard", _("Choose the Invoices to Credit"), res_id=wizard.id
+        )
 
     # ------------------------------------------------------------------
     # Refund payments
@@ -437,36 +442,31 @@ class FactoryRma(models.Model):
     # ------------------------------------------------------------------
     # Refund SLA
     # ------------------------------------------------------------------
-    def _overdue_domain(self):
-        """Also overdue: refunds past their deadline while goods are still
-        to credit, or while a requested refund payment is not made."""
-        now = fields.Datetime.now()
-        refund = [
-            "&",
-            ("refund_deadline", "<", now),
-            "|",
-            "&",
-            ("state", "in", ("received", "judged", "processing")),
-            ("line_ids.qty_to_credit", ">", 0),
-            "&",
-            "&",
-            ("state", "in", CREDIT_STATES),
-            ("refund_payment_requested", "=", True),
-            ("credit_note_ids.payment_state", "in", ("not_paid", "partial")),
+    @api.model
+    def _rma_steps(self):
+        """The refund step: the customer is refunded within the policy's
+        working days after the goods are accepted (credited, and paid back
+        when the customer asked for the money)."""
+        return super()._rma_steps() + [
+            {
+                "code": "refund",
+                "label": _("Refund"),
+                "escalation": _("Refund overdue"),
+                "deadline": "refund_deadline",
+                "pending": [
+                    "|",
+                    "&",
+                    ("state", "in", ("received", "judged", "processing")),
+                    ("line_ids.qty_to_credit", ">", 0),
+                    "&",
+                    "&",
+                    ("state", "in", CREDIT_STATES),
+                    ("refund_payment_requested", "=", True),
+                    ("credit_note_ids.payment_state", "in", ("not_paid", "partial")),
+                ],
+                "done": "refund_date",
+            }
         ]
-        return ["|", *super()._overdue_domain(), *refund]
-
-    def _overdue_steps(self, now):
-        """Escalation step "refund" (called by the core's escalation cron)."""
-        steps = super()._overdue_steps(now)
-        if self._is_refund_overdue(now):
-            steps.append("refund")
-        return steps
-
-    def _escalation_step_labels(self):
-        labels = super()._escalation_step_labels()
-        labels["refund"] = _("Refund overdue")
-        return labels
 
     def _close_refund_escalations(self):
         """Called after posting a credit note or paying back: record when
@@ -501,14 +501,9 @@ class FactoryRma(models.Model):
         self._check_can_write_down()
         Wizard = self.env["factory.rma.writedown.wizard"]
         wizard = Wizard.create(Wizard._prepare_wizard_vals(self))
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Write Down Defective Goods"),
-            "res_model": "factory.rma.writedown.wizard",
-            "res_id": wizard.id,
-            "views": [(False, "form")],
-            "target": "new",
-        }
+        return self._rma_dialog_action(
+            "factory.rma.writedown.wizard", _("Write Down Defective Goods"), res_id=wizard.id
+        )
 
     def _prepare_credit_note_vals(self, invoice):
         """Red-ink credit note header copied from the invoice it reverses."""

@@ -49,9 +49,6 @@ class FactoryRma(models.Model):
         groups="base.group_user",
         help="Entry of the company's share of the freight (Dr freight cost / Cr accrual).",
     )
-    claim_state = fields.Selection(
-        compute="_compute_claim_state", store=True, readonly=True, copy=False
-    )
     spare_part_charge_due = fields.Boolean(
         "Unreturned Part to Charge",
         compute="_compute_spare_part_charge_due",
@@ -64,10 +61,7 @@ class FactoryRma(models.Model):
         """The freight cost entry is linked by its button."""
         return super()._workflow_fields() | {"freight_cost_move_id"}
 
-    def _freight_percent_depends(self):
-        return [name for name in ("freight_payer", "freight_split_percent") if name in self._fields]
-
-    @api.depends(lambda self: self._freight_percent_depends())
+    @api.depends("freight_payer", "freight_split_percent")
     def _compute_freight_customer_percent(self):
         """From the core's freight payer: customer or dealer 100, company or
         carrier 0, split the core's customer share."""
@@ -75,7 +69,7 @@ class FactoryRma(models.Model):
             payer = rma.freight_payer
             if payer in ("customer", "dealer"):
                 rma.freight_customer_percent = 100.0
-            elif payer == "split" and "freight_split_percent" in rma._fields:
+            elif payer == "split":
                 rma.freight_customer_percent = rma.freight_split_percent
             else:
                 rma.freight_customer_percent = 0.0
@@ -90,7 +84,7 @@ class FactoryRma(models.Model):
                     _("The charged freight share of %s must be between 0 and 100%%.", rma.name)
                 )
 
-    @api.depends("freight_amount", "freight_customer_percent")
+    @api.depends("freight_amount", "freight_customer_percent", "currency_id")
     def _compute_freight(self):
         for rma in self:
             currency = rma.currency_id or rma.company_id.currency_id
@@ -229,20 +223,19 @@ class FactoryRma(models.Model):
     # ------------------------------------------------------------------
     # Carrier claim (shortage / carrier damage)
     # ------------------------------------------------------------------
-    @api.depends("charge_invoice_ids.payment_state", "charge_invoice_ids.state")
-    def _compute_claim_state(self):
-        """The claim is paid once its invoice to the carrier is paid; other
-        states are set by hand or by the core and kept."""
-        for rma in self:
-            invoices = rma._claim_invoices().filtered(lambda m: m.state == "posted")
-            if (
+    def _settle_paid_claims(self):
+        """An accepted carrier claim is paid once its posted invoices to the
+        carrier are paid. Called when invoices of the RMAs become paid (by
+        the accountant who registers the payment: the claim's state follows
+        as superuser)."""
+        paid = self.filtered(
+            lambda rma: (
                 rma.claim_state == "accepted"
-                and invoices
+                and (invoices := rma._claim_invoices().filtered(lambda m: m.state == "posted"))
                 and all(m.payment_state in ("paid", "in_payment") for m in invoices)
-            ):
-                rma.claim_state = "paid"
-            else:
-                rma.claim_state = rma.claim_state
+            )
+        )
+        paid._write_workflow({"claim_state": "paid"})
 
     def _claim_invoices(self):
         self.ensure_one()

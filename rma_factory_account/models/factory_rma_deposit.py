@@ -71,16 +71,6 @@ class FactoryRma(models.Model):
             )
         return account, journal
 
-    def _prepare_approval_vals(self, now):
-        """Called by the core's final approval: freeze the deposit at its
-        computed value before ``deposit_state`` is set, because the core's
-        compute assigns nothing once the deposit has a state and a pending
-        recomputation would then store 0."""
-        vals = super()._prepare_approval_vals(now)
-        if vals.get("deposit_state"):
-            vals["deposit_amount"] = self.deposit_amount
-        return vals
-
     def _check_deposit_amount(self):
         for rma in self:
             if rma.currency_id.compare_amounts(rma.deposit_amount, 0.0) <= 0:

@@ -61,9 +61,12 @@ class FactoryRmaLine(models.Model):
 
     @api.depends(
         "credit_line_ids.quantity",
+        "credit_line_ids.product_uom_id",
         "credit_line_ids.parent_state",
         "credit_line_ids.move_type",
+        "credit_line_ids.display_type",
         "credit_line_ids.rma_charge_type",
+        "product_uom_id",
     )
     def _compute_qty_credited(self):
         for line in self:
@@ -83,7 +86,20 @@ class FactoryRmaLine(models.Model):
             line.qty_credited = posted
             line.qty_credit_draft = draft
 
-    @api.depends("qty_credit_draft", "credit_origin_line_ids", "credit_not_invoiced")
+    @api.depends(
+        "qty_credited",
+        "qty_not_invoiced",
+        "credit_not_invoiced",
+        "credit_origin_line_ids",
+        "invoice_line_id",
+        "is_third_party",
+        "rma_id.policy_id.credit_return_only",
+        "sale_line_id.invoice_lines.parent_state",
+        # what other credit notes took from the invoice lines is searched
+        # (``_credited_qty_by_invoice_line``): a draft credit note of the
+        # line is the change that moves it
+        "qty_credit_draft",
+    )
     def _compute_is_resolved(self):
         return super()._compute_is_resolved()
 
@@ -175,10 +191,10 @@ class FactoryRmaLine(models.Model):
             return False
         return self._invoice_undetermined() or bool(self._origin_invoice_lines())
 
-    def _check_resolved(self):
+    def _is_resolved(self):
         """A credited line is resolved only once its credit note is posted;
         lines whose goods were never invoiced need none."""
-        resolved = super()._check_resolved()
+        resolved = super()._is_resolved()
         if not resolved or not self._needs_credit_note():
             return resolved
         return (

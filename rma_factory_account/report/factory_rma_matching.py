@@ -13,6 +13,47 @@ class FactoryRmaMatching(models.Model):
     _auto = False
     _order = "date desc, rma_id desc, id"
     _rec_name = "rma_line_id"
+    # What the view reads: Odoo flushes these fields (pending computations
+    # included) before it is queried.
+    _depends = {
+        "factory.rma.line": [
+            "rma_id",
+            "product_id",
+            "sale_line_id",
+            "invoice_line_id",
+            "credit_origin_line_ids",
+            "decided_outcome",
+            "concession_amount",
+            "qty_received",
+            "qty_credited",
+            "qty_not_invoiced",
+            "qty_replaced",
+            "qty_repaired",
+            "qty_returned",
+            "qty_to_credit",
+            "credit_not_invoiced",
+        ],
+        "factory.rma": [
+            "company_id",
+            "commercial_partner_id",
+            "date_received",
+            "create_date",
+            "rma_type",
+            "state",
+        ],
+        "res.company": ["currency_id"],
+        "account.move": ["move_type", "state", "amount_residual"],
+        "account.move.line": [
+            "move_id",
+            "balance",
+            "quantity",
+            "display_type",
+            "rma_line_id",
+            "rma_origin_line_id",
+            "rma_charge_type",
+            "sale_line_ids",
+        ],
+    }
 
     rma_line_id = fields.Many2one("factory.rma.line", "RMA Line", readonly=True)
     rma_id = fields.Many2one("factory.rma", "RMA", readonly=True)
@@ -212,21 +253,27 @@ class FactoryRmaMatching(models.Model):
 
     @api.model
     def _cron_mail_mismatches(self):
-        """Daily: mail each company's accountants the open mismatches; no mail
-        on a day without any. Each company in its own savepoint: one that
-        fails is logged and the others still get their mail."""
+        """Daily: mail each company's accountants the open mismatches, one
+        mail per language they read; no mail on a day without any. Each
+        company in its own savepoint: one that fails is logged and the
+        others still get their mail."""
         rows = self.search([("has_mismatch", "=", True)])
         mails = self.env["mail.mail"]
 
         def mail_company(company):
             nonlocal mails
             company_rows = rows.filtered(lambda r: r.company_id == company)
-            recipients = self._accountants(company)
-            if recipients:
+            accountants = self._accountants(company)
+            for lang in set(accountants.mapped("lang")):
+                recipients = accountants.filtered(lambda u, lang=lang: u.lang == lang)
                 mails |= (
                     self.env["mail.mail"]
                     .sudo()
-                    .create(company_rows._prepare_mismatch_mail_vals(company, recipients))
+                    .create(
+                        company_rows.with_context(lang=lang)._prepare_mismatch_mail_vals(
+                            company, recipients
+                        )
+                    )
                 )
 
         self.env["factory.rma"]._cron_run_each(

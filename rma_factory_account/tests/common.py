@@ -51,6 +51,18 @@ class RmaAccountCommon(RmaCommon):
         rma.line_ids.quantity = qty
         return self._run_refund(rma, outcome)
 
+    def _freight_rma(self, payer, amount, percent=None):
+        """Refunded RMA of 2 invoiced connectors with ``amount`` of freight
+        paid by ``payer`` (and the customer's ``percent`` of it)."""
+        order = self._deliver(self.customer_c, [(self.connector, 10, None)])
+        self._invoice(order)
+        rma = self._create_rma(order, freight_payer=payer)
+        rma.line_ids.quantity = 2
+        rma.freight_amount = amount
+        if percent is not None:
+            rma.freight_customer_percent = percent
+        return self._run_refund(rma)
+
     def _pay(self, invoice, amount=None, journal=None):
         ctx = {"active_model": "account.move", "active_ids": invoice.ids}
         with Form(self.env["account.payment.register"].with_context(**ctx)) as wizard:

@@ -60,6 +60,31 @@ class TestRmaAccountConcurrency(ParallelMixin, TransactionCase):
         rma.line_ids.write({"decided_outcome": "refund"})
         rma.action_judge()
 
+    def _judged_refunds(self, env, invoice, make_rma_vals, qty):
+        """Two RMAs (values from ``make_rma_vals()``) received and judged for
+        a refund of ``qty``, and what the race reads: the invoice line, the
+        RMAs, two accountants."""
+        rma_ids = []
+        for _index in range(2):
+            rma = env["factory.rma"].create(make_rma_vals())
+            self._receive_and_judge_refund(rma, qty)
+            rma_ids.append(rma.id)
+        return {
+            "invoice_line": invoice.invoice_line_ids.id,
+            "rmas": rma_ids,
+            "accountants": self._accountants(env),
+            "states": env["factory.rma"].browse(rma_ids).mapped("state"),
+        }
+
+    def _credit_race(self, build):
+        """Commit what ``build(env)`` prepares (``_judged_refunds``), then two
+        accountants credit its two RMAs at once: (quantity credited, credit
+        notes per RMA, quantity invoiced)."""
+        data = self._committed(build)
+        self._leave_the_matching_report(data["rmas"])
+        self.assertEqual(data["states"], ["judged", "judged"])
+        return self._credit_in_parallel(data)
+
     def _credit_in_parallel(self, data):
         def credit(rma_id):
             def run(env):
@@ -116,42 +141,32 @@ class TestRmaAccountConcurrency(ParallelMixin, TransactionCase):
                 }
             )
             invoice.action_post()
-            rma_ids = []
-            for _index in range(2):
-                rma = env["factory.rma"].create(
-                    {
-                        "partner_id": fx["customer"],
-                        "company_id": fx["company"],
-                        "invoice_id": invoice.id,
-                        "criterion_b": True,
-                        "line_ids": [
-                            Command.create(
-                                {
-                                    "product_id": fx["product"],
-                                    "quantity": 6,
-                                    "invoice_line_id": invoice.invoice_line_ids.id,
-                                    "delivery_date": fields.Date.today(),
-                                    "cond_original_packaging": True,
-                                    "cond_accessories_complete": True,
-                                    "cond_no_human_damage": True,
-                                }
-                            )
-                        ],
-                    }
-                )
-                self._receive_and_judge_refund(rma, 6)
-                rma_ids.append(rma.id)
-            return {
-                "invoice_line": invoice.invoice_line_ids.id,
-                "rmas": rma_ids,
-                "accountants": self._accountants(env),
-                "states": env["factory.rma"].browse(rma_ids).mapped("state"),
-            }
+            return self._judged_refunds(
+                env,
+                invoice,
+                lambda: {
+                    "partner_id": fx["customer"],
+                    "company_id": fx["company"],
+                    "invoice_id": invoice.id,
+                    "criterion_b": True,
+                    "line_ids": [
+                        Command.create(
+                            {
+                                "product_id": fx["product"],
+                                "quantity": 6,
+                                "invoice_line_id": invoice.invoice_line_ids.id,
+                                "delivery_date": fields.Date.today(),
+                                "cond_original_packaging": True,
+                                "cond_accessories_complete": True,
+                                "cond_no_human_damage": True,
+                            }
+                        )
+                    ],
+                },
+                6,
+            )
 
-        data = self._committed(build)
-        self._leave_the_matching_report(data["rmas"])
-        self.assertEqual(data["states"], ["judged", "judged"])
-        total, notes, invoiced = self._credit_in_parallel(data)
+        total, notes, invoiced = self._credit_race(build)
         self.assertEqual(invoiced, 10.0)
         self.assertEqual(notes, [0, 1])
         self.assertEqual(total, 6.0, "never more than the 10 invoiced")
@@ -172,22 +187,9 @@ class TestRmaAccountConcurrency(ParallelMixin, TransactionCase):
             refund = invoice._reverse_moves()
             refund.invoice_line_ids.quantity = 4
             refund.action_post()
-            rma_ids = []
-            for _index in range(2):
-                rma = env["factory.rma"].create(self._rma_vals(fx, delivery, 5))
-                self._receive_and_judge_refund(rma, 5)
-                rma_ids.append(rma.id)
-            return {
-                "invoice_line": invoice.invoice_line_ids.id,
-                "rmas": rma_ids,
-                "accountants": self._accountants(env),
-                "states": env["factory.rma"].browse(rma_ids).mapped("state"),
-            }
+            return self._judged_refunds(env, invoice, lambda: self._rma_vals(fx, delivery, 5), 5)
 
-        data = self._committed(build)
-        self._leave_the_matching_report(data["rmas"])
-        self.assertEqual(data["states"], ["judged", "judged"])
-        total, notes, invoiced = self._credit_in_parallel(data)
+        total, notes, invoiced = self._credit_race(build)
         self.assertEqual(invoiced, 10.0)
         self.assertEqual(notes, [0, 1])
         self.assertEqual(total, 5.0, "4 credited outside + 5: never more than the 10 invoiced")

@@ -127,16 +127,6 @@ class TestRmaCharges(RmaAccountCommon):
         with self.assertRaises(UserError):
             rma.action_create_repair_quotation()  # already quoted
 
-    def _freight_rma(self, payer, amount, percent=None):
-        order = self._deliver(self.customer_c, [(self.connector, 10, None)])
-        self._invoice(order)
-        rma = self._create_rma(order, freight_payer=payer)
-        rma.line_ids.quantity = 2
-        rma.freight_amount = amount
-        if percent is not None:
-            rma.freight_customer_percent = percent
-        return self._run_refund(rma)
-
     def test_freight_split_half_and_half(self):
         """AS-25: quality return, freight 40 shared 50/50: customer charged
         20, company cost 20 on the RMA."""

@@ -195,7 +195,7 @@ class TestRmaMisjudgment(RmaCostCommon):
                 rma.with_user(self.user_accountant).action_post_freight_cost()
             self._receive(rma)
             rma.line_ids.with_user(self.user_cs).write({"claim_not_confirmed": True})
-            self._decide(rma, "reject")
+            self._decide(rma, "send_back")
             rma.with_user(judge or self.user_cs).action_judge()
         return rma
 

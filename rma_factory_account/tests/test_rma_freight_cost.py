@@ -26,16 +26,6 @@ class TestRmaFreightCost(RmaAccountCommon):
             }
         )
 
-    def _freight_rma(self, payer, amount, percent=None):
-        order = self._deliver(self.customer_c, [(self.connector, 10, None)])
-        self._invoice(order)
-        rma = self._create_rma(order, freight_payer=payer)
-        rma.line_ids.quantity = 2
-        rma.freight_amount = amount
-        if percent is not None:
-            rma.freight_customer_percent = percent
-        return self._run_refund(rma)
-
     def test_company_share_of_split_freight_posted_once(self):
         """The RMA Manager prepares the entry, an accountant posts it."""
         rma = self._freight_rma("company", 40.0, percent=50.0)

@@ -16,7 +16,8 @@ class TestRmaMatching(RmaAccountCommon):
         )
 
     def _row(self, rma):
-        self.env.flush_all()
+        # no flush here: the report declares what it reads (``_depends``)
+        # and Odoo flushes it before the view is queried
         return self.env["factory.rma.matching"].search([("rma_id", "=", rma.id)])
 
     def _credited(self, qty, credit_qty=None, price=None, paid=False):
@@ -33,6 +34,44 @@ class TestRmaMatching(RmaAccountCommon):
             line.price_unit = price
         rma.credit_note_ids.action_post()
         return rma
+
+    def test_report_reads_pending_values(self):
+        """Values written but not yet flushed (the never-invoiced quantity of
+        a line, its credit and received quantities recomputed after a credit
+        note) are what the report shows and filters on."""
+        rma = self._credited(5, credit_qty=4)
+        self.assertTrue(self._row(rma).qty_mismatch)
+        line = rma.line_ids
+        line._write_workflow({"qty_not_invoiced": 1.0})
+        row = self.env["factory.rma.matching"].search(
+            [("rma_id", "=", rma.id), ("has_mismatch", "=", False)]
+        )
+        self.assertEqual(row.rma_line_id, line)
+        row.invalidate_recordset()  # the row read above is cached: read it again
+        self.assertEqual((row.qty_not_invoiced, row.qty_difference), (1.0, 0.0))
+
+    def test_daily_mail_in_each_accountant_language(self):
+        """The cron has no language of its own: each accountant gets the
+        mismatches in his language (one mail per language)."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        chinese = new_test_user(
+            self.env,
+            login="rma_acc_zh",
+            email="acc.zh@example.com",
+            lang="zh_CN",
+            groups="account.group_account_invoice",
+        )
+        self._credited(5, credit_qty=4)
+        mails = self.env["factory.rma.matching"]._cron_mail_mismatches()
+        self.assertEqual(len(mails), 2)
+        english = mails.filtered(lambda m: chinese.partner_id not in m.recipient_ids)
+        self.assertIn(self.accountant.partner_id, english.recipient_ids)
+        self.assertIn("RMA matching mismatches", english.subject)
+        self.assertIn("quantity difference", english.body_html)
+        zh = mails - english
+        self.assertEqual(zh.recipient_ids, chinese.partner_id)
+        self.assertIn("RMA 配对核销差异", zh.subject)
+        self.assertIn("数量差异", zh.body_html)
 
     def test_matching_rows_and_daily_mail(self):
         """AS-21: R1 matches; R2 quantity difference 1; R3 price difference

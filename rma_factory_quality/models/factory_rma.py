@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from .factory_rma_inspection import QUALITY_MANAGER
+
 QUALITY_INSPECTOR = "rma_factory_quality.group_quality_inspector"
 
 
@@ -132,24 +134,31 @@ class FactoryRma(models.Model):
     # ------------------------------------------------------------------
     # Escalation of overdue inspections
     # ------------------------------------------------------------------
-    def _overdue_domain(self):
-        """Adds received RMAs whose inspection is late."""
-        return [
-            "|",
-            *super()._overdue_domain(),
-            "&",
-            ("state", "=", "received"),
-            ("inspection_deadline", "<", fields.Datetime.now()),
+    @api.model
+    def _rma_steps(self):
+        """The inspection step: the goods received are inspected within the
+        case cycle of their defects (appearance 7 days, function 28); the
+        Quality Manager is escalated."""
+        return super()._rma_steps() + [
+            {
+                "code": "inspection",
+                "label": _("Inspection"),
+                "escalation": _("Inspection overdue"),
+                "deadline": "inspection_deadline",
+                "pending": [("state", "=", "received")],
+                "done": "date_judged",
+                "escalate_to": "_escalation_user_quality",
+            }
         ]
 
-    def _overdue_steps(self, now):
-        steps = super()._overdue_steps(now)
-        if self.state == "received" and self.inspection_deadline and self.inspection_deadline < now:
-            steps.append("inspection")
-        return steps
-
-    def _escalation_step_labels(self):
-        return dict(super()._escalation_step_labels(), inspection=_("Inspection overdue"))
+    def _escalation_user_quality(self):
+        """Who is escalated for a late inspection: a Quality Manager of the
+        company, else the RMA's usual escalation."""
+        self.ensure_one()
+        managers = self.env.ref(QUALITY_MANAGER).users.filtered(
+            lambda u: not u.share and self.company_id in u.company_ids
+        )
+        return managers.sorted("id")[:1] or self._escalation_user()
 
     def write(self, vals):
         res = super().write(vals)
@@ -162,8 +171,7 @@ class FactoryRma(models.Model):
     # ------------------------------------------------------------------
     def _containment_action(self, products):
         """Stock of the same products in the company's internal locations
-        (outside the RMA locations) to check for the same defect; open
-        deliveries are listed from the stock moves."""
+        (outside the RMA locations) to check for the same defect."""
         self.ensure_one()
         warehouses = self.env["stock.warehouse"].search([("company_id", "=", self.company_id.id)])
         rma_locations = warehouses._rma_locations()
@@ -184,22 +192,6 @@ class FactoryRma(models.Model):
             "view_mode": "list",
             "domain": domain,
             "context": {"search_default_locationgroup": 0, "create": False},
-        }
-
-    def action_open_containment_deliveries(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Containment: open deliveries"),
-            "res_model": "stock.move",
-            "view_mode": "list,form",
-            "domain": [
-                ("product_id", "in", self.line_ids.product_id.ids),
-                ("state", "not in", ("done", "cancel", "draft")),
-                ("location_dest_id.usage", "=", "customer"),
-                ("company_id", "=", self.company_id.id),
-            ],
-            "context": {"create": False},
         }
 
     # ------------------------------------------------------------------

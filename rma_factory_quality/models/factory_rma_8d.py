@@ -277,19 +277,7 @@ class FactoryRma8d(models.Model):
         self.ensure_one()
         self._check_can_send()
         template = self.env.ref("rma_factory_quality.mail_template_rma_8d")
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "mail.compose.message",
-            "view_mode": "form",
-            "target": "new",
-            "context": {
-                "default_model": self._name,
-                "default_res_ids": self.ids,
-                "default_template_id": template.id,
-                "default_composition_mode": "comment",
-                "force_email": True,
-            },
-        }
+        return self._rma_composer_action(template)
 
     def _rma_template_sent(self, template):
         """Called by the mail composer: the report sent with its own

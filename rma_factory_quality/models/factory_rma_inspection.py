@@ -11,7 +11,7 @@ MIN_SAMPLE_PERCENT = 10.0
 
 #: goods whose good part comes out of a 100 % sort go back to the
 #: customer unless the inspector decides otherwise (AS-13).
-GOOD_OUTCOME = "reject"
+GOOD_OUTCOME = "send_back"
 
 QUALITY_INSPECTOR = "rma_factory_quality.group_quality_inspector"
 QUALITY_MANAGER = "rma_factory_quality.group_quality_manager"
@@ -130,7 +130,9 @@ class FactoryRmaInspection(models.Model):
         "line_id.move_ids.state",
         "line_id.move_ids.rma_move_kind",
         "line_id.move_ids.move_line_ids.quantity",
+        "line_id.move_ids.move_line_ids.product_uom_id",
         "line_id.move_ids.move_line_ids.lot_id",
+        "line_id.product_uom_id",
         "lot_id",
     )
     def _compute_qty_received(self):
@@ -172,7 +174,7 @@ class FactoryRmaInspection(models.Model):
             if inspection.sample_size < minimum:
                 inspection.sample_size = minimum
 
-    @api.depends("qty_inspected", "qty_received")
+    @api.depends("qty_inspected", "qty_received", "line_id.product_uom_id")
     def _compute_full_sort(self):
         for inspection in self:
             rounding = inspection.line_id._qty_rounding()
@@ -184,7 +186,11 @@ class FactoryRmaInspection(models.Model):
                 >= 0
             )
 
-    @api.depends("date_received", "defect_ids.defect_id.inspection_days")
+    @api.depends(
+        "date_received",
+        "defect_ids.defect_id.inspection_days",
+        "rma_id.policy_id.inspection_days",
+    )
     def _compute_deadline(self):
         for inspection in self:
             if not inspection.date_received:
@@ -409,7 +415,7 @@ class FactoryRmaInspection(models.Model):
                 raise UserError(
                     _("%s: choose the classification and the goods destination.", inspection.name)
                 )
-            if inspection._portions_split() and (
+            if inspection._has_two_portions() and (
                 not inspection.good_outcome or not inspection.good_destination
             ):
                 raise UserError(
@@ -476,9 +482,10 @@ class FactoryRmaInspection(models.Model):
             )
             if not user:
                 continue
+            in_lang = inspection._in_lang_of(user)
             inspection.activity_schedule(
                 activity_type_id=activity_type.id,
-                summary=_("Inspect %s", inspection.product_id.display_name),
+                summary=in_lang.env._("Inspect %s", in_lang.product_id.display_name),
                 date_deadline=(inspection.deadline or fields.Datetime.now()).date(),
                 user_id=user.id,
             )

@@ -86,7 +86,7 @@ class FactoryRmaInspection(models.Model):
         }
 
     def action_containment(self):
-        """Same product elsewhere (INSP-20): stock in the company's internal
-        locations and open customer deliveries, to check for the defect."""
+        """Containment (INSP-20): the stock of the same product in the
+        company's internal locations, to check it for the same defect."""
         self.ensure_one()
         return self.rma_id._containment_action(self.product_id)

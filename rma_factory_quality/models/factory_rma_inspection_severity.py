@@ -28,8 +28,16 @@ class FactoryRmaInspection(models.Model):
     requires_8d = fields.Boolean("8D Required", compute="_compute_requires_8d", store=True)
     eightd_id = fields.Many2one("factory.rma.8d", "8D Report", readonly=True, copy=False)
 
-    @api.depends("defect_ids.count", "defect_ids.category", "verdict")
+    @api.depends(
+        "defect_ids.count",
+        "defect_ids.category",
+        "company_id",
+        "rma_id.policy_id.default_severity",
+    )
     def _compute_severity(self):
+        """From the company's severity table (searched: a change of the
+        table applies when the defects change), the policy's default for
+        defects the table does not cover."""
         Rule = self.env["factory.rma.severity.rule"]
         for inspection in self:
             counts = {}
@@ -76,7 +84,7 @@ class FactoryRmaInspection(models.Model):
                 continue
             inspection.sudo().activity_schedule(
                 activity_type_id=activity_type.id,
-                summary=_("Major complaint: review now"),
+                summary=inspection._in_lang_of(user).env._("Major complaint: review now"),
                 user_id=user.id,
             )
 
@@ -127,14 +135,9 @@ class FactoryRmaInspection(models.Model):
     def action_open_severity_wizard(self):
         self.ensure_one()
         self._check_group(QUALITY_MANAGER, _("raise the severity"))
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Raise Severity"),
-            "res_model": "factory.rma.severity.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_inspection_id": self.id},
-        }
+        return self._rma_dialog_action(
+            "factory.rma.severity.wizard", _("Raise Severity"), {"default_inspection_id": self.id}
+        )
 
     def _raise_severity(self, severity, reason):
         self.ensure_one()

@@ -85,28 +85,28 @@ class FactoryRmaInspection(models.Model):
                 inspection.responsibility, inspection.rma_id.policy_id
             )
 
-    @api.depends("verdict", "responsibility", "qty_unrepairable")
+    @api.depends("verdict", "responsibility", "qty_unrepairable", "requested_outcome")
     def _compute_outcome(self):
         """Proposal only: the claim does not hold → send back; the dealer or
         the customer caused it → repair on their behalf (帮修品); otherwise
-        what the customer asked for."""
+        what the customer asked for. Without a verdict nothing is proposed
+        and a classification chosen by hand stays."""
         for inspection in self:
             if inspection.verdict == "not_confirmed":
-                inspection.outcome = "reject"
+                inspection.outcome = "send_back"
             elif inspection.verdict == "confirmed" and (
                 inspection.responsibility in CHARGED_RESPONSIBILITIES
             ):
-                inspection.outcome = "reject" if inspection.qty_unrepairable else "repair"
+                inspection.outcome = "send_back" if inspection.qty_unrepairable else "repair"
             elif inspection.verdict == "confirmed":
                 inspection.outcome = inspection.requested_outcome or "refund"
-            else:
-                inspection.outcome = inspection.outcome or False
 
-    @api.depends("outcome", "qty_good", "qty_defective")
+    @api.depends("outcome", "qty_defective", "product_id")
     def _compute_destination(self):
         """Return-only goods (只退不补) go back to stock when open customer
         orders wait for the product and the goods are good, else to the
-        slow-moving store."""
+        slow-moving store. (The open orders are searched when the outcome
+        is proposed; they do not move a destination already proposed.)"""
         for inspection in self:
             destination = DEFAULT_DESTINATION.get(inspection.outcome, False)
             if (
@@ -140,7 +140,7 @@ class FactoryRmaInspection(models.Model):
         for inspection in self:
             inspection.good_destination = DEFAULT_DESTINATION.get(inspection.good_outcome, False)
 
-    @api.depends("outcome", "requested_outcome", "line_id.customer_agreed")
+    @api.depends("outcome", "requested_outcome")
     def _compute_classification_mismatch(self):
         for inspection in self:
             inspection.classification_mismatch = bool(
@@ -165,26 +165,30 @@ class FactoryRmaInspection(models.Model):
         )
         for inspection in self:
             rma = inspection.rma_id
-            outcome_label = dict(inspection._fields["outcome"]._description_selection(self.env))[
+            user = rma.user_id or self.env.user
+            # in the language of the salesperson who agrees with the customer
+            in_lang = inspection._in_lang_of(user)
+            env = in_lang.env
+            outcome_label = dict(in_lang._fields["outcome"]._description_selection(env))[
                 inspection.outcome
             ]
             rma.sudo().activity_schedule(
                 activity_type_id=activity_type.id,
-                summary=_(
+                summary=env._(
                     "Agree “%(outcome)s” for %(product)s with the customer",
                     outcome=outcome_label,
-                    product=inspection.product_id.display_name,
+                    product=in_lang.product_id.display_name,
                 ),
-                note=_(
+                note=env._(
                     "The inspection %(name)s classified the goods as “%(outcome)s” "
                     "(service: %(charge)s). Record the customer's agreement on the RMA line.",
                     name=inspection.name,
                     outcome=outcome_label,
-                    charge=dict(
-                        inspection._fields["service_charge"]._description_selection(self.env)
-                    ).get(inspection.service_charge, "-"),
+                    charge=dict(in_lang._fields["service_charge"]._description_selection(env)).get(
+                        inspection.service_charge, "-"
+                    ),
                 ),
-                user_id=rma.user_id.id or self.env.uid,
+                user_id=user.id,
             )
 
     def _on_customer_agreement(self):
@@ -216,7 +220,7 @@ class FactoryRmaInspection(models.Model):
         waiting._apply_disposition()
         waiting._after_verdict()
 
-    def _portions_split(self):
+    def _has_two_portions(self):
         """A 100 % sort with both good and defective units gives two
         portions with their own dispositions."""
         self.ensure_one()
@@ -231,7 +235,7 @@ class FactoryRmaInspection(models.Model):
         """[(quantity, outcome, destination)] this inspection decides for
         its received goods."""
         self.ensure_one()
-        if self._portions_split():
+        if self._has_two_portions():
             return [
                 (self.qty_received - self.qty_good, self.outcome, self.destination),
                 (self.qty_good, self.good_outcome, self.good_destination),

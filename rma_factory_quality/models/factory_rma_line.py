@@ -32,6 +32,7 @@ class FactoryRmaLine(models.Model):
                 )
             )
 
+    @api.depends("inspection_ids")
     def _compute_inspection_count(self):
         for line in self:
             line.inspection_count = len(line.inspection_ids)
@@ -175,14 +176,9 @@ class FactoryRmaLine(models.Model):
     def action_open_disposition_wizard(self):
         self.ensure_one()
         self._check_can_override_disposition()
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Override Decision"),
-            "res_model": "factory.rma.disposition.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_line_id": self.id},
-        }
+        return self._rma_dialog_action(
+            "factory.rma.disposition.wizard", _("Override Decision"), {"default_line_id": self.id}
+        )
 
     def _override_disposition(self, outcome, destination, reason):
         self.ensure_one()

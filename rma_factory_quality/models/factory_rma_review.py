@@ -44,12 +44,12 @@ class FactoryRmaReview(models.Model):
     )
     conclusion = fields.Text(required=True)
 
-    @api.depends("inspection_id.rma_id", "eightd_id.rma_id")
+    @api.depends("inspection_id.rma_id.company_id", "eightd_id.rma_id.company_id")
     def _compute_rma_id(self):
         for review in self:
             rma = review.inspection_id.rma_id or review.eightd_id.rma_id
             review.rma_id = rma
-            review.company_id = rma.company_id or review.company_id
+            review.company_id = rma.company_id
 
     def _check_document_open(self):
         if self.env.su:

@@ -7,3 +7,4 @@ from . import test_quality_regressions
 from . import test_quality_roles
 from . import test_quality_integrity
 from . import test_quality_concurrency
+from . import test_quality_migration

@@ -108,7 +108,7 @@ class TestInspectionFlow(QualityCommon):
         self.assertTrue(inspection.full_sort)
         self.assertEqual((inspection.outcome, inspection.destination), ("replace", "defective"))
         self.assertEqual(
-            (inspection.good_outcome, inspection.good_destination), ("reject", "customer")
+            (inspection.good_outcome, inspection.good_destination), ("send_back", "customer")
         )
         self.assertEqual(inspection.severity, "minor")
         inspection.action_done()
@@ -234,10 +234,31 @@ class TestInspectionFlow(QualityCommon):
         self.assertEqual(line.qty_scrapped, 3)
         self.assertEqual(self._qty(self.mould, self.input_loc, self.lot2), 0)
 
+    def test_proposed_classification_follows_the_request(self):
+        """A confirmed defect of the company's making proposes what the
+        customer asked for: the proposal reads the line's request, so a new
+        request moves it, and the mismatch flag follows the two."""
+        rma = self._received_rma([(self.mould, 2, self.lot1)], requested="refund")
+        inspection = self._inspect(
+            rma.inspection_ids,
+            qty_inspected=2,
+            qty_good=0,
+            qty_defective=2,
+            verdict="confirmed",
+            responsibility="production",
+        )
+        self.assertEqual(inspection.outcome, "refund")
+        self.assertFalse(inspection.classification_mismatch)
+        rma.line_ids.with_user(self.user_cs).requested_outcome = "replace"
+        self.assertEqual(inspection.outcome, "replace")
+        self.assertFalse(inspection.classification_mismatch)
+        inspection.outcome = "repair"
+        self.assertTrue(inspection.classification_mismatch)
+
     def test_not_confirmed_claim_is_sent_back(self):
         """The claim does not hold: the goods go back to the customer, no
         credit (AS-07 shape)."""
-        rma = self._received_rma([(self.mould, 1, self.lot1)], requested="reject")
+        rma = self._received_rma([(self.mould, 1, self.lot1)], requested="send_back")
         inspection = self._inspect(
             rma.inspection_ids,
             qty_inspected=1,
@@ -246,7 +267,7 @@ class TestInspectionFlow(QualityCommon):
             verdict="not_confirmed",
             test_result="Works to specification",
         )
-        self.assertEqual((inspection.outcome, inspection.destination), ("reject", "customer"))
+        self.assertEqual((inspection.outcome, inspection.destination), ("send_back", "customer"))
         self.assertFalse(rma.line_ids.claim_not_confirmed)
         inspection.action_done()
         self.assertTrue(rma.line_ids.claim_not_confirmed, "the verdict counts against the customer")

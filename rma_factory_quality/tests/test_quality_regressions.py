@@ -38,7 +38,7 @@ class TestQualityRegressions(QualityCommon):
         lines = rma.line_ids.sorted("id")
         self.assertEqual(
             [(line.quantity, line.qty_received, line.decided_outcome) for line in lines],
-            [(5, 5, "replace"), (15, 15, "reject")],
+            [(5, 5, "replace"), (15, 15, "send_back")],
         )
         self.assertEqual(rma.state, "processing")
         send_back = self._pickings_of_kind(rma, "send_back")

@@ -19,7 +19,9 @@ class TestSeverityAnd8d(QualityCommon):
         return inspection.severity, inspection.severity_unclassified
 
     def test_severity_from_each_rule_of_the_table(self):
-        """SEV-01 / AS-14, row by row."""
+        """The complaint severity table, row by row: appearance minor; engraving,
+        mixed material and cracking major from 3; dimension minor up to 2,
+        major from 3 (SEV-01, AS-14)."""
         self.assertEqual(self._severity([(self.d_appearance, 10)]), ("minor", False))
         self.assertEqual(self._severity([(self.d_engraving, 3)]), ("major", False))
         self.assertEqual(self._severity([(self.d_mixed, 4)]), ("major", False))

@@ -1,7 +1,18 @@
 /** @odoo-module **/
 
 import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_service/tour_utils";
+import {
+    check,
+    click,
+    openRmaApp,
+    openRmaOf,
+    stateIs,
+} from "@rma_factory/../tests/tours/rma_tour_steps";
+
+const postCreditNote = () => [
+    click("Post the credit note", ".o_form_view .o_statusbar_buttons button[name='action_post']"),
+    stateIs("Posted", "The credit note is posted"),
+];
 
 /**
  * An accountant without RMA rights opens the RMA app, credits one RMA with
@@ -11,66 +22,29 @@ import { stepUtils } from "@web_tour/tour_service/tour_utils";
  */
 registry.category("web_tour.tours").add("rma_factory_account_credit_tour", {
     steps: () => [
-        ...stepUtils.goToAppSteps("rma_factory.menu_rma_root", "Open the RMA app"),
-        {
-            content: "Select the RMA of Customer C in the list",
-            trigger: ".o_list_view .o_data_row:contains('Customer C') .o_list_record_selector input",
-            run: "click",
-        },
-        {
-            content: "Credit the selected RMA",
-            trigger: ".o_control_panel button[name='action_create_credit_note_batch']",
-            run: "click",
-        },
-        {
-            content: "Post the credit note",
-            trigger: ".o_form_view .o_statusbar_buttons button[name='action_post']",
-            run: "click",
-        },
-        {
-            content: "The credit note is posted",
-            trigger: ".o_statusbar_status button.o_arrow_button_current:contains('Posted')",
-        },
-        {
-            content: "Back to the RMA list",
-            trigger: ".o_breadcrumb .breadcrumb-item a:contains('RMAs')",
-            run: "click",
-        },
-        {
-            content: "Open the RMA of Dealer B",
-            trigger: ".o_list_view .o_data_row:contains('Dealer B') td[name='name']",
-            run: "click",
-        },
-        {
-            content: "Its repairs are not offered to accounting",
-            trigger: ".o_form_view:not(:has(.oe_stat_button[name='action_view_repairs']))",
-        },
-        {
-            content: "Credit it from the form",
-            trigger: ".o_statusbar_buttons button[name='action_create_credit_note']",
-            run: "click",
-        },
-        {
-            content: "Post the credit note",
-            trigger: ".o_form_view .o_statusbar_buttons button[name='action_post']",
-            run: "click",
-        },
-        {
-            content: "The credit note is posted",
-            trigger: ".o_statusbar_status button.o_arrow_button_current:contains('Posted')",
-        },
-        {
-            content: "Open its RMA",
-            trigger: ".oe_stat_button[name='action_view_rma']",
-            run: "click",
-        },
-        {
-            content: "The RMA is reconciled",
-            trigger: ".o_field_widget[name='refund_state']:contains('Reconciled')",
-        },
-        {
-            content: "The RMA is done",
-            trigger: ".o_statusbar_status button.o_arrow_button_current:contains('Done')",
-        },
+        ...openRmaApp(),
+        click(
+            "Select the RMA of Customer C in the list",
+            ".o_list_view .o_data_row:contains('Customer C') .o_list_record_selector input"
+        ),
+        click(
+            "Credit the selected RMA",
+            ".o_control_panel button[name='action_create_credit_note_batch']"
+        ),
+        ...postCreditNote(),
+        click("Back to the RMA list", ".o_breadcrumb .breadcrumb-item a:contains('RMAs')"),
+        openRmaOf("Dealer B", "Open the RMA of Dealer B"),
+        check(
+            "Its repairs are not offered to accounting",
+            ".o_form_view:not(:has(.oe_stat_button[name='action_view_repairs']))"
+        ),
+        click(
+            "Credit it from the form",
+            ".o_statusbar_buttons button[name='action_create_credit_note']"
+        ),
+        ...postCreditNote(),
+        click("Open its RMA", ".oe_stat_button[name='action_view_rma']"),
+        check("The RMA is reconciled", ".o_field_widget[name='refund_state']:contains('Reconciled')"),
+        stateIs("Done", "The RMA is done"),
     ],
 });

@@ -1,0 +1,85 @@
+"""The demo is data, not code: ``demo/*.xml`` of the addons, loaded only when
+a database is installed with demo data. A production database has no demo
+builder in its registry, no demo module imported and no demo record; a demo
+database has the RMAs of the demo in their states (issue #11)."""
+
+import fnmatch
+import sys
+from collections import Counter
+
+from odoo.tests import TransactionCase
+
+ADDONS = ("rma_factory", "rma_factory_quality", "rma_factory_account")
+
+# RMAs each addon's demo leaves, by (state, type).
+DEMO_RMAS = {
+    "rma_factory": {
+        ("draft", "return"): 1,
+        ("submitted", "return"): 2,
+        ("approved", "return"): 2,
+        ("received", "return"): 1,
+        ("judged", "return"): 1,
+        ("processing", "return"): 1,
+        ("done", "return"): 1,
+        ("rejected", "return"): 1,
+        ("cancelled", "return"): 1,
+        ("processing", "shortage"): 1,
+        ("done", "complaint"): 1,
+        ("approved", "spare_part"): 1,
+        ("approved", "advance_replacement"): 1,
+    },
+    "rma_factory_quality": {
+        ("received", "return"): 3,
+        ("processing", "return"): 7,
+    },
+}
+DEMO_INSPECTIONS = {"draft": 1, "in_progress": 1, "waiting": 1, "done": 7}
+DEMO_8D = {"draft": 1, "in_progress": 1, "review": 1, "approved": 1, "sent": 1, "closed": 1}
+
+
+class TestDemoData(TransactionCase):
+    def _demo_records(self, addon, model):
+        data = self.env["ir.model.data"].search([("module", "=", addon), ("model", "=", model)])
+        return self.env[model].browse(data.mapped("res_id")).exists()
+
+    def test_no_demo_model_in_registry(self):
+        self.assertEqual(fnmatch.filter(list(self.env.registry), "factory.rma*demo*"), [])
+        self.assertFalse(
+            self.env["ir.model"].search([("model", "=like", "factory.rma%demo%")]),
+            "no demo builder model is registered in the database",
+        )
+
+    def test_no_demo_code_imported(self):
+        loaded = []
+        for name in sys.modules:
+            parts = name.split(".")
+            if parts[:2] != ["odoo", "addons"] or len(parts) < 4 or parts[2] not in ADDONS:
+                continue
+            if parts[3] != "tests" and any("demo" in part for part in parts[3:]):
+                loaded.append(name)
+        self.assertEqual(loaded, [], "no Python module of the demo is imported")
+
+    def test_demo_records_only_with_demo_data(self):
+        """Without demo data (``./setup/test.sh``) the demo's records are
+        absent; with demo data (``RMA_TEST_WITH_DEMO=1``, ``./setup/run.sh``)
+        the demo went through completely: its RMAs, inspections and 8D
+        reports are in the states the demo files drive them to."""
+        for addon, expected in DEMO_RMAS.items():
+            module = self.env.ref(f"base.module_{addon}")
+            rmas = self._demo_records(addon, "factory.rma")
+            if not module.demo:
+                self.assertFalse(rmas, f"{addon} installed without demo data has no demo RMA")
+                self.assertFalse(self._demo_records(addon, "sale.order"))
+                continue
+            self.assertFalse(
+                self.env["ir.demo_failure"].search([("module_id", "=", module.id)]),
+                f"the demo data of {addon} loaded without error",
+            )
+            self.assertEqual(Counter((r.state, r.rma_type) for r in rmas), Counter(expected))
+        quality = self.env.ref("base.module_rma_factory_quality")
+        if quality.demo:
+            rmas = self._demo_records("rma_factory_quality", "factory.rma")
+            self.assertEqual(
+                Counter(rmas.inspection_ids.mapped("state")), Counter(DEMO_INSPECTIONS)
+            )
+            self.assertEqual(Counter(rmas.eightd_ids.mapped("state")), Counter(DEMO_8D))
