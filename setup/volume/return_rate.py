@@ -81,24 +81,30 @@ def generate():
     )
     cr.execute("SET LOCAL synchronous_commit TO OFF")
 
+    # purchase (when installed) adds a required warning column
+    cr.execute(
+        "SELECT 1 FROM information_schema.columns "
+        "WHERE table_name = 'product_template' AND column_name = 'purchase_line_warn'"
+    )
+    purchase_warn = (", purchase_line_warn", ", 'no-message'") if cr.rowcount else ("", "")
     step(
         "products",
-        """
+        f"""
         WITH tmpl AS (
             INSERT INTO product_template (name, categ_id, uom_id, uom_po_id, type, is_storable,
-                                          service_tracking, tracking, purchase_line_warn,
-                                          sale_line_warn, list_price, active, sale_ok,
-                                          purchase_ok, invoice_policy, company_id)
+                                          service_tracking, tracking, sale_line_warn, list_price,
+                                          active, sale_ok, purchase_ok, invoice_policy,
+                                          company_id{purchase_warn[0]})
             SELECT jsonb_build_object('en_US', 'Volume product ' || g),
                    (%(categs)s::int[])[1 + g %% array_length(%(categs)s::int[], 1)],
-                   %(unit)s, %(unit)s, 'consu', TRUE, 'no', 'none', 'no-message', 'no-message',
-                   10 + g %% 90, TRUE, TRUE, TRUE, 'delivery', NULL
+                   %(unit)s, %(unit)s, 'consu', TRUE, 'no', 'none', 'no-message',
+                   10 + g %% 90, TRUE, TRUE, TRUE, 'delivery', NULL{purchase_warn[1]}
               FROM generate_series(1, %(products)s) g
             RETURNING id
         )
         INSERT INTO product_product (product_tmpl_id, active)
         SELECT id, TRUE FROM tmpl
-        """,
+        """,  # noqa: S608 (two constant fragments)
         base,
     )
     cr.execute(
