@@ -19,3 +19,4 @@ from . import test_rma_account_integrity
 from . import test_rma_account_concurrency
 from . import test_rma_interim
 from . import test_rma_cost_ledger
+from . import test_rma_cost_accounts
