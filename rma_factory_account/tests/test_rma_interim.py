@@ -113,6 +113,15 @@ class TestRmaInterim(RmaValuationCommon):
             {(str(carrier.id),)},
             "every item carries the RMA Responsibility analytic",
         )
+        self.assertEqual(
+            set(
+                self._valuation_entries(rma, "replacement").line_ids.mapped(
+                    lambda x: tuple(x.analytic_distribution or {})
+                )
+            ),
+            {(str(carrier.id),)},
+            "so do the valuation entries of the RMA's moves",
+        )
         self.assertEqual(self._interim_balance(rma), 0.0)
         with self.assertRaisesRegex(UserError, "balanced"):
             rma.with_user(self.user_accountant).action_balance_interim()
@@ -250,6 +259,21 @@ class TestRmaInterim(RmaValuationCommon):
         )
         self.assertEqual(self._interim_balance(rma), 0.0)
         self.assertFalse(self._interim_entries(rma), "nothing left to balance")
+        # the receipt valued before the judgement carries the party judged
+        production = self.env.ref("rma_factory_account.analytic_responsibility_production")
+        entries = (
+            self._valuation_entries(rma, "receipt")
+            | self._valuation_entries(rma, "scrap")
+            | rma.credit_note_ids
+        )
+        items = entries.line_ids.filtered(
+            lambda x: x.account_id.account_type != "asset_receivable" and x.display_type != "tax"
+        )
+        self.assertGreaterEqual(len(items), 6)
+        self.assertEqual(
+            set(items.mapped(lambda x: tuple(x.analytic_distribution or {}))),
+            {(str(production.id),)},
+        )
 
     def test_refund_of_goods_never_invoiced_keeps_its_difference(self):
         """AS-20: goods delivered, not invoiced, refunded: the receipt's Cr
