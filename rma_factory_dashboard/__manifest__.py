@@ -15,6 +15,11 @@
         "security/rma_factory_dashboard_security.xml",
         "data/dashboards.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "rma_factory_dashboard/static/tests/tours/*.js",
+        ],
+    },
     "installable": True,
     "auto_install": False,
 }

@@ -3,7 +3,7 @@ import json
 from dateutil.relativedelta import relativedelta
 
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import file_open
 
 from odoo.addons.rma_factory_quality.tests.common import QualityCommon
@@ -103,3 +103,24 @@ class TestRmaDashboard(QualityCommon):
         self.assertNotIn(self.dashboard, Group.with_user(clerk).search([]).published_dashboard_ids)
         data = self.dashboard.with_user(self.user_mgr).get_readonly_dashboard()
         self.assertEqual(data["snapshot"]["sheets"][0]["name"], "Dashboard")
+
+
+@tagged("post_install", "-at_install")
+class TestRmaDashboardUi(QualityCommon, HttpCase):
+    def test_manager_opens_the_dashboard(self):
+        """In the browser, with an inspected return in the data."""
+        rma = self._received_rma([(self.mould, 2, self.lot1)], requested="refund")
+        self._inspect(
+            rma.inspection_ids,
+            [(self.d_cracking, 2)],
+            qty_inspected=2,
+            qty_good=0,
+            qty_defective=2,
+            verdict="confirmed",
+            test_result="Cracked",
+        )
+        self.start_tour(
+            "/odoo/action-spreadsheet_dashboard.ir_actions_dashboard_action",
+            "rma_factory_dashboard_tour",
+            login=self.user_mgr.login,
+        )
