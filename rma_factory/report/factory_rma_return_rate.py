@@ -258,9 +258,63 @@ class FactoryRmaReturnRate(models.Model):
             model = self.with_context(
                 rma_rate_partition=partition if len(partition) < len(groupby) else None
             )
-        return super(FactoryRmaReturnRate, model)._read_group(
-            domain, groupby, aggregates, having, offset, limit, order
+        sort_keys = None if limit or offset else model._rma_group_sort_keys(groupby, order)
+        rows = super(FactoryRmaReturnRate, model)._read_group(
+            domain, groupby, aggregates, having, offset, limit, None if sort_keys else order
         )
+        return model._rma_sort_groups(rows, list(groupby), sort_keys) if sort_keys else rows
+
+    def _rma_group_sort_keys(self, groupby, order):
+        """[(position in groupby, descending)] when ``order`` sorts by the
+        group-by terms only and one of them is a many2one: Odoo would join
+        the comodel's order on each of the million rows; the groups are
+        sorted the same way after the aggregation instead (None otherwise)."""
+        if not order:
+            return None
+        groupby = list(groupby)
+        keys = []
+        for part in order.split(","):
+            words = part.split()
+            if not words or words[0] not in groupby or len(words) > 2:
+                return None
+            direction = words[1].lower() if len(words) == 2 else "asc"
+            if direction not in ("asc", "desc"):
+                return None
+            keys.append((groupby.index(words[0]), direction == "desc"))
+        if not any(
+            getattr(self._fields.get(groupby[index]), "type", None) == "many2one"
+            for index, _desc in keys
+        ):
+            return None
+        return keys
+
+    def _rma_sort_groups(self, rows, groupby, keys):
+        """Sort grouped rows like PostgreSQL would with the comodels' order:
+        empty values last ascending, first descending."""
+        rows = list(rows)
+        for index, descending in reversed(keys):
+            field = self._fields.get(groupby[index])
+            if field is not None and field.type == "many2one":
+                ids = list({row[index].id for row in rows if row[index]})
+                # only the order of records the caller already has is read
+                ordered = (
+                    self.env[field.comodel_name]
+                    .sudo()
+                    .with_context(active_test=False)
+                    .search([("id", "in", ids)])
+                )
+                rank = {record_id: position for position, record_id in enumerate(ordered.ids)}
+
+                def key(row, index=index, rank=rank):
+                    return (not row[index], rank.get(row[index].id, len(rank)))
+            else:
+
+                def key(row, index=index):
+                    value = row[index]
+                    return (value is None, value if value is not None else 0)
+
+            rows.sort(key=key, reverse=descending)
+        return rows
 
     def _read_group_select(self, aggregate_spec, query):
         """Rates are ratios of the group's sums. Grouped by a dimension only

@@ -138,6 +138,42 @@ class TestRmaReturnRate(RmaCommon):
         self.assertEqual(by_customer[("Dealer A", "a")]["return_rate"], 6.43)
         self.assertEqual(by_customer[("Dealer B", "b")]["return_rate"], 5.00)
 
+    def test_groups_in_the_comodels_order(self):
+        """Many2one groups come in the order of their model (the report
+        sorts them after the aggregation, not by joining each row)."""
+        self._fixture_returns()
+        Report = self.env["factory.rma.return.rate"].with_user(self.user_manager_report)
+        products = self.mould | self.connector
+        expected = self.env["product.product"].search([("id", "in", products.ids)])
+        for orderby, names in (
+            (None, expected.mapped("display_name")),
+            ("product_id desc", expected[::-1].mapped("display_name")),
+        ):
+            groups = Report.read_group(
+                [], ["qty_delivered:sum"], ["product_id"], orderby=orderby, lazy=False
+            )
+            self.assertEqual([g["product_id"][1] for g in groups], names, orderby)
+        reasons = self.env["factory.rma.reason"].search(
+            [("id", "in", (self.cracking | self.appearance | self.dimension).ids)]
+        )
+        groups = Report.read_group(
+            [("kind", "=", "return")],
+            ["qty_accepted:sum", "return_rate:sum"],
+            ["date:quarter", "reason_id"],
+            lazy=False,
+        )
+        self.assertEqual(
+            [(g["date:quarter"], g["reason_id"][1]) for g in groups],
+            [
+                ("Q1 2026", name)
+                for name in reasons.filtered(lambda r: r != self.dimension).mapped("name")
+            ]
+            + [("Q2 2026", self.dimension.name)],
+        )
+        # with a limit, Odoo's own ordering applies
+        limited = Report.read_group([], ["qty_delivered:sum"], ["product_id"], limit=1, lazy=False)
+        self.assertEqual(limited[0]["product_id"][1], expected[0].display_name)
+
     def test_rate_by_reason_divides_by_all_deliveries(self):
         """Reasons exist only on returns: their rate is their returns ÷ what
         was delivered in the other groups (a window over the groups)."""
