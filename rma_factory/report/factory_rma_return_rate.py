@@ -259,9 +259,14 @@ class FactoryRmaReturnRate(models.Model):
                 rma_rate_partition=partition if len(partition) < len(groupby) else None
             )
         sort_keys = None if limit or offset else model._rma_group_sort_keys(groupby, order)
+        # PostgreSQL would JIT-compile this one-pass aggregation over a million
+        # rows, which costs more than it saves (2.8 s of 6.4 s on the volume
+        # database): off for this query only (a failed query rolls it back)
+        self.env.cr.execute("SET LOCAL jit = off")
         rows = super(FactoryRmaReturnRate, model)._read_group(
             domain, groupby, aggregates, having, offset, limit, None if sort_keys else order
         )
+        self.env.cr.execute("SET LOCAL jit TO DEFAULT")
         return model._rma_sort_groups(rows, list(groupby), sort_keys) if sort_keys else rows
 
     def _rma_group_sort_keys(self, groupby, order):
