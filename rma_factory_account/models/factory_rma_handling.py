@@ -10,7 +10,12 @@ class FactoryRma(models.Model):
     _inherit = "factory.rma"
 
     handling_time_ids = fields.One2many(
-        "factory.rma.handling.time", "rma_id", "Handling Time", groups="base.group_user"
+        "factory.rma.handling.time",
+        "rma_id",
+        "Handling Time",
+        # the roles that may read handling time (inspectors and warehouse
+        # users open the RMA without it)
+        groups="rma_factory.group_rma_user,account.group_account_invoice",
     )
 
     def _check_can_book_handling_time(self):
