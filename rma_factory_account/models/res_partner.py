@@ -9,6 +9,8 @@ class ResPartner(models.Model):
     rma_invalid_claim_count = fields.Integer(
         "Invalid RMA Claims",
         compute="_compute_rma_invalid_claim_count",
+        # staff only: the customer does not read its own misjudgment count
+        groups="base.group_user",
         help="RMAs of this customer whose claim the judgement did not confirm (客户误判).",
     )
 
