@@ -4,5 +4,8 @@ from . import wizards
 
 
 def post_init_hook(env):
-    """Give the companies their "RMA customer deposits" liability account."""
-    env["res.company"].search([])._rma_setup_deposit_account()
+    """Give the companies their "RMA customer deposits" liability account and
+    their RMA cost accounts."""
+    companies = env["res.company"].search([])
+    companies._rma_setup_deposit_account()
+    companies._rma_setup_cost_accounts()

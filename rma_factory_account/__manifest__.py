@@ -4,7 +4,7 @@
     "name": "RMA Factory - Accounting",
     "summary": "Accounting side of customer returns: credit notes, refunds, charge-backs, "
     "write-downs",
-    "version": "18.0.1.5.0",
+    "version": "18.0.1.6.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/rma-factory/rma-factory",
     "author": "RMA Factory",
@@ -24,6 +24,7 @@
         "views/res_config_settings_views.xml",
         "report/factory_rma_matching_views.xml",
         "report/factory_rma_matching_reports.xml",
+        "report/factory_rma_cost_views.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -19,6 +19,7 @@ import subprocess
 import unicodedata
 from unittest.mock import patch
 
+from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -68,6 +69,10 @@ REPORTS = {
     "rma_factory_quality.action_report_rma_inspection": (
         "inspection",
         ["客户退货品检验报告", "{inspection}", "{rma}", "M-100 mould insert"],
+    ),
+    "rma_factory.action_report_factory_rma_periodic": (
+        "periodic",
+        ["月度统计", "退货、换货与备件", "各团队逾期步骤"],
     ),
     "rma_factory_account.action_report_factory_rma_matching": (
         "matching",
@@ -128,11 +133,18 @@ class TestReportPdfs(QualityCommon, RmaAccountCommon):
         self.env.flush_all()
         matching = self.env["factory.rma.matching"].search([("rma_id", "=", rma.id)])
         self.assertTrue(matching)
+        today = fields.Date.today()
+        periodic = (
+            self.env["factory.rma.periodic.report"]
+            .with_context(lang="zh_CN")
+            ._create_report(self.env.company, "monthly", today.replace(day=1), today)
+        )
         return {
             "rma": rma,
             "inspection": inspection,
             "eightd": inspection.eightd_id,
             "matching": matching,
+            "periodic": periodic,
         }
 
     def _print(self, xmlid, records):

@@ -1,4 +1,4 @@
-"""Every user-visible string of the three addons is translated in zh_CN and
+"""Every user-visible string of the addons is translated in zh_CN and
 zh_TW: the terms Odoo would export now are compared with the .po files."""
 
 from pathlib import Path
@@ -9,7 +9,7 @@ from odoo.tests import TransactionCase
 from odoo.tools.translate import TranslationModuleReader
 
 ROOT = Path(__file__).resolve().parent.parent
-ADDONS = ("rma_factory", "rma_factory_quality", "rma_factory_account")
+ADDONS = ("rma_factory", "rma_factory_quality", "rma_factory_account", "rma_factory_dashboard")
 
 
 class TestTranslations(TransactionCase):

@@ -8,6 +8,7 @@ from . import factory_rma_origin
 from . import factory_rma_review
 from . import factory_rma_stock
 from . import factory_rma_type
+from . import factory_rma_spare_part
 from . import factory_rma_deposit
 from . import factory_rma_freight
 from . import factory_rma_deadline
@@ -22,6 +23,7 @@ from . import factory_rma_portal
 from . import factory_rma_portal_request
 from . import factory_rma_customer_message
 from . import factory_rma_customer_steps
+from . import factory_rma_periodic_report
 from . import res_company
 from . import res_partner
 from . import res_config_settings

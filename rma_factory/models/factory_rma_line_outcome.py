@@ -85,6 +85,13 @@ class FactoryRmaLine(models.Model):
     responsible_user_id = fields.Many2one(
         "res.users", "Responsible Person", copy=False, groups="base.group_user"
     )
+    claim_not_confirmed = fields.Boolean(
+        "Claim Not Confirmed",
+        copy=False,
+        help="The judgement found no defect: the customer's claim does not hold (客户误判). Set "
+        "by the quality inspection's verdict, or by hand; it counts against the customer.",
+        groups="base.group_user",
+    )
     service_charge = fields.Selection(
         SERVICE_CHARGES,
         compute="_compute_service_charge",
@@ -263,6 +270,7 @@ class FactoryRmaLine(models.Model):
             "responsible_unit",
             "responsible_user_id",
             "service_charge",
+            "claim_not_confirmed",
         }
 
     def _check_outcome_editable(self):

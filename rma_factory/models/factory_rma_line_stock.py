@@ -148,17 +148,22 @@ class FactoryRmaLine(models.Model):
         }
 
     def _prepare_scrap_vals(self, qty, lot):
+        """Scrap from RMA/Input to the warehouse's RMA scrap location."""
         self.ensure_one()
-        return {
+        warehouse = self.rma_id.warehouse_id
+        vals = {
             "product_id": self.product_id.id,
             "scrap_qty": qty,
             "product_uom_id": self.product_uom_id.id,
             "lot_id": lot.id,
-            "location_id": self.rma_id.warehouse_id.rma_input_loc_id.id,
+            "location_id": warehouse.rma_input_loc_id.id,
             "company_id": self.company_id.id,
             "origin": self.rma_id.name,
             "rma_line_id": self.id,
         }
+        if warehouse.rma_scrap_loc_id:
+            vals["scrap_location_id"] = warehouse.rma_scrap_loc_id.id
+        return vals
 
     def _received_lot_quantities(self):
         """{lot: quantity} still in RMA/Input for this line: received lots

@@ -9,6 +9,15 @@ class ResCompany(models.Model):
         string="Default Return Policy",
         domain="[('company_id', '=', id)]",
     )
+    rma_report_partner_ids = fields.Many2many(
+        "res.partner",
+        "res_company_rma_report_partner_rel",
+        "company_id",
+        "partner_id",
+        string="RMA Statistics Recipients",
+        help="Who receives the RMA periodic reports by mail: the monthly statistics on the 1st, "
+        "free vs charged twice a month, the quarterly return-rate review.",
+    )
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -38,3 +38,6 @@ class ResConfigSettings(models.TransientModel):
     rma_escalation_user_id = fields.Many2one(
         related="company_id.rma_policy_id.escalation_user_id", readonly=False
     )
+    rma_report_partner_ids = fields.Many2many(
+        related="company_id.rma_report_partner_ids", readonly=False
+    )

@@ -24,7 +24,8 @@ class StockMove(models.Model):
         last outcome document → done) and remember the lot received on a
         line that had none. Receipts never exceed the authorised quantity;
         replacements never exceed the accepted quantity (平数补货) unless a
-        special request was recorded."""
+        special request was recorded. Customer deliveries and ordinary
+        returns are written to the return rate's delivered quantities."""
         replacements = self.filtered(lambda m: m.rma_move_kind == "replacement" and m.rma_line_id)
         if replacements:
             replacements.rma_line_id.sudo()._check_replacement_quantities(replacements)
@@ -32,6 +33,8 @@ class StockMove(models.Model):
         if receipts:
             receipts.rma_line_id.sudo()._check_receipt_quantities(receipts)
         moves = super()._action_done(cancel_backorder=cancel_backorder)
+        # the return rate's delivered quantities (one SQL statement)
+        self.env["factory.rma.return.rate.delivery"].sudo()._sync_moves(moves)
         rma_moves = moves.filtered("rma_line_id")
         if rma_moves:
             rma_moves._rma_set_received_lot()

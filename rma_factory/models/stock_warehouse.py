@@ -15,6 +15,14 @@ class StockWarehouse(models.Model):
         "stock.location", "RMA Defective Store", check_company=True
     )
     rma_slow_loc_id = fields.Many2one("stock.location", "RMA Slow-moving Store", check_company=True)
+    rma_scrap_loc_id = fields.Many2one(
+        "stock.location",
+        "RMA Scrap",
+        check_company=True,
+        help="Scrap location of the RMA goods scrapped in this warehouse; the accounting addon "
+        "gives it the scrap loss account so that scrapping never touches the stock interim "
+        "accounts.",
+    )
     rma_in_type_id = fields.Many2one("stock.picking.type", "RMA Receipts", check_company=True)
     rma_int_type_id = fields.Many2one("stock.picking.type", "RMA Routing", check_company=True)
     rma_out_type_id = fields.Many2one("stock.picking.type", "RMA Deliveries", check_company=True)
@@ -48,6 +56,14 @@ class StockWarehouse(models.Model):
                 "replenish_location": False,
                 "barcode": self._valid_barcode(code + suffix, company_id),
             }
+        values["rma_scrap_loc_id"] = {
+            "name": _("RMA Scrap"),
+            "active": True,
+            "usage": "inventory",
+            "scrap_location": True,
+            "replenish_location": False,
+            "barcode": self._valid_barcode(code + "RMASCRAP", company_id),
+        }
         return values
 
     def write(self, vals):

@@ -22,6 +22,8 @@ from . import test_rma_odoo_access
 from . import test_rma_customer_messages
 from . import test_rma_portal_request
 from . import test_rma_portal_tours
+from . import test_rma_return_rate
+from . import test_rma_periodic_report
 from . import test_rma_migration
 from . import test_rma_computes
 from . import test_rma_languages

@@ -94,6 +94,8 @@ RMA_FIELDS = {
     "claim_state": INTERNAL,
     "claim_reference": INTERNAL,
     "withhold_carrier_freight": INTERNAL,
+    # spare part first: the defective part need not come back
+    "spare_return_waived": INTERNAL,
     # deposit
     "deposit_amount": INTERNAL,
     "deposit_state": INTERNAL,
@@ -151,6 +153,7 @@ LINE_FIELDS = {
     "responsible_unit": INTERNAL,
     "responsible_user_id": INTERNAL,
     "service_charge": INTERNAL,
+    "claim_not_confirmed": INTERNAL,
     "customer_agreed": INTERNAL,
     "customer_agreed_date": INTERNAL,
     # prices and amounts: the portal shows no price

@@ -22,15 +22,22 @@ class TestRmaSetup(RmaCommon):
         self.assertTrue(wh.rma_input_loc_id and wh.rma_out_type_id and wh.rma_send_back_route_id)
         self.assertEqual(wh.rma_input_loc_id.complete_name, "WH2/RMA Input")
         self.assertEqual(wh.rma_input_loc_id.warehouse_id, wh)
+        scrap = wh.rma_scrap_loc_id
+        self.assertEqual(scrap.complete_name, "WH2/RMA Scrap")
+        self.assertEqual((scrap.usage, scrap.scrap_location), ("inventory", True))
         input_loc, out_type = wh.rma_input_loc_id, wh.rma_out_type_id
         # the install / update routine goes through the same hooks: nothing twice
         self.env["stock.warehouse"]._rma_setup_existing_warehouses()
-        self.assertEqual((wh.rma_input_loc_id, wh.rma_out_type_id), (input_loc, out_type))
+        self.assertEqual(
+            (wh.rma_input_loc_id, wh.rma_out_type_id, wh.rma_scrap_loc_id),
+            (input_loc, out_type, scrap),
+        )
+        # input, defective, slow-moving and scrap
         self.assertEqual(
             self.env["stock.location"].search_count(
                 [("location_id", "=", wh.view_location_id.id), ("name", "like", "RMA")]
             ),
-            3,
+            4,
         )
         self.assertEqual(
             self.env["stock.picking.type"].search_count(

@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from .factory_rma_line_cost import CHARGE_COST_TYPES
+
 
 class AccountMove(models.Model):
     _inherit = "account.move"
@@ -16,6 +18,18 @@ class AccountMove(models.Model):
         domain=[("rma_type", "=", "shortage")],
         help="Carrier's freight bill of a shortage / carrier-damage RMA: its payment is "
         "withheld while the claim is open when the RMA says so.",
+    )
+    rma_entry_type = fields.Selection(
+        [
+            ("interim", "Stock interim balancing"),
+            ("handling", "Handling time"),
+        ],
+        "RMA Entry",
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+        help="Entries the RMA books by itself: the balancing of the stock interim accounts "
+        "when goods leave without coming back, and the handling time.",
     )
     rma_freight_withheld = fields.Boolean(
         "Carrier Freight Withheld", compute="_compute_rma_freight_withheld"
@@ -127,6 +141,7 @@ class AccountMove(models.Model):
         of the invoice it reverses (full or partial); posting the documents
         of an RMA deposit matches them."""
         posted = super()._post(soft=soft)
+        posted._rma_tag_journal_items()
         # every credit note with its invoice, all matched in one reconciliation
         plan = []
         for refund in posted.filtered(lambda m: m.rma_id and m.reversed_entry_id):
@@ -148,4 +163,102 @@ class AccountMove(models.Model):
         if notes:
             notes.rma_id.sudo()._record_credit_notes(notes)
         self.env["factory.rma"]._reconcile_deposits_of(posted)
+        # a document posted after the RMA is done (credit note, charge,
+        # claim) may leave or settle a stock interim difference
+        posted.rma_id.filtered(lambda r: r.state == "done")._rma_balance_interim()
         return posted
+
+    # ------------------------------------------------------------------
+    # RMA line, cost type, party and analytic of the journal items
+    # ------------------------------------------------------------------
+    def _rma_source_line(self):
+        """RMA line a journal entry belongs to as a whole: the stock move's
+        (RMA moves, repair parts of an RMA repair), else none."""
+        self.ensure_one()
+        stock_move = self.stock_move_id
+        return stock_move.rma_line_id or stock_move.repair_id.rma_line_id
+
+    def _rma_repair_line(self, aml):
+        """RMA line of an invoice line billed from an RMA repair's quotation."""
+        order_lines = aml.sale_line_ids or aml.cogs_origin_id.sale_line_ids
+        return order_lines.order_id.sudo().repair_order_ids.rma_line_id[:1]
+
+    def _rma_tag_journal_items(self, lines=None):
+        """Give the journal items of RMA documents (credit notes, charges,
+        cost entries, the valuation entries of RMA stock moves, the invoice
+        of an RMA repair) their RMA line, cost type, the party that bears
+        it and the analytic account of the "RMA Responsibility" plan.
+        Receivable, payable and tax items keep no analytic."""
+        for move in self.sudo():
+            rma = move.rma_id
+            source = move._rma_source_line()
+            if not rma and not source and move.move_type != "out_invoice":
+                continue
+            for aml in move.line_ids:
+                line = (
+                    aml.rma_line_id
+                    or aml.cogs_origin_id.rma_line_id
+                    or source
+                    or (not rma and move._rma_repair_line(aml))
+                )
+                if not rma and not line:
+                    continue
+                if lines is not None and line not in lines:
+                    continue
+                vals = move._rma_journal_item_vals(
+                    aml, line or rma._rma_main_line(), repair=not rma and not source
+                )
+                if vals:
+                    aml.write(vals)
+
+    def _rma_journal_item_vals(self, aml, line, repair=False):
+        """Values completing one journal item of an RMA document (``repair``:
+        of the invoice of an RMA repair's quotation)."""
+        vals = {}
+        if line and not aml.rma_line_id and aml.display_type in ("product", "cogs"):
+            vals["rma_line_id"] = line.id
+        cost_type = aml.rma_cost_type or self._rma_item_cost_type(aml, repair)
+        if cost_type and not aml.rma_cost_type:
+            vals["rma_cost_type"] = cost_type
+        if not line:
+            return vals
+        party = line._rma_cost_party()
+        if cost_type and aml.rma_cost_party != party:
+            vals["rma_cost_party"] = party
+        if aml.display_type in ("product", "cogs") and aml.account_id.account_type not in (
+            "asset_receivable",
+            "liability_payable",
+        ):
+            distribution = line._rma_analytic_distribution(aml.analytic_distribution)
+            if distribution != (aml.analytic_distribution or {}):
+                vals["analytic_distribution"] = distribution
+        return vals
+
+    def _rma_item_cost_type(self, aml, repair=False):
+        """Cost type of a journal item the addon did not type when it
+        prepared it: charges by their charge type, credit note lines, the
+        cost of sales they reverse, scrapped goods; a paid repair's invoice
+        charges the customer and expenses the parts it bills."""
+        is_expense = aml.account_id.account_type in ("expense", "expense_direct_cost")
+        if repair:
+            if self.move_type != "out_invoice":
+                return False
+            if aml.display_type == "product":
+                return "customer_charge"
+            return "repair_parts" if aml.display_type == "cogs" and is_expense else False
+        if aml.display_type == "product" and aml.rma_charge_type in CHARGE_COST_TYPES:
+            return CHARGE_COST_TYPES[aml.rma_charge_type]
+        if aml.display_type == "product" and aml.rma_charge_type:
+            return False
+        if self.move_type == "out_refund" and self.rma_id:
+            if aml.display_type == "product" and aml.rma_line_id:
+                return "credit_note"
+            if aml.display_type == "cogs" and is_expense:
+                return "goods_returned"
+        stock_move = self.stock_move_id
+        if (
+            stock_move.rma_move_kind == "scrap"
+            and aml.account_id == stock_move.location_dest_id.valuation_in_account_id
+        ):
+            return "scrap"
+        return False

@@ -280,6 +280,12 @@ class FactoryRma(models.Model):
                     "price_unit": self.claim_amount,
                     "tax_ids": [fields.Command.clear()],
                     "rma_charge_type": "claim",
+                    "rma_line_id": self._rma_main_line().id,
+                    **(
+                        {"account_id": self.company_id.rma_carrier_receivable_account_id.id}
+                        if self.company_id.rma_carrier_receivable_account_id
+                        else {}
+                    ),
                 }
             )
         ]
@@ -438,20 +444,36 @@ class FactoryRma(models.Model):
 
     def _prepare_freight_cost_move_vals(self):
         """Dr freight cost / Cr freight accrual for the company's share, in
-        the RMA's currency; its company-currency value at the entry date."""
+        the RMA's currency; its company-currency value at the entry date.
+        The share is split over the lines by their value, each part with
+        the line's responsibility analytic (the freight cost of the ledger)."""
         self.ensure_one()
         expense, accrual, journal = self._freight_cost_accounts()
         company = self.company_id
         currency = self.currency_id
         date = fields.Date.context_today(self)
-        amount = self.freight_company_cost
-        balance = currency._convert(amount, company.currency_id, company, date)
         label = _("%(rma)s: company share of the return freight", rma=self.name)
-        common = {
-            "name": label,
-            "partner_id": (self.carrier_id or self.partner_id).id,
-            "currency_id": currency.id,
-        }
+        line_vals = []
+        for line, amount in self._freight_split(self.freight_company_cost):
+            balance = currency._convert(amount, company.currency_id, company, date)
+            common = {
+                "name": label,
+                "partner_id": (self.carrier_id or self.partner_id).id,
+                "currency_id": currency.id,
+                "rma_line_id": line.id,
+                "analytic_distribution": line._rma_analytic_distribution() if line else False,
+            }
+            line_vals += [
+                dict(
+                    common,
+                    account_id=expense.id,
+                    balance=balance,
+                    amount_currency=amount,
+                    rma_cost_type="freight",
+                    rma_cost_party=line._rma_cost_party() if line else False,
+                ),
+                dict(common, account_id=accrual.id, balance=-balance, amount_currency=-amount),
+            ]
         return {
             "move_type": "entry",
             "journal_id": journal.id,
@@ -460,15 +482,20 @@ class FactoryRma(models.Model):
             "date": date,
             "ref": label,
             "rma_id": self.id,
-            "line_ids": [
-                fields.Command.create(
-                    dict(common, account_id=expense.id, balance=balance, amount_currency=amount)
-                ),
-                fields.Command.create(
-                    dict(common, account_id=accrual.id, balance=-balance, amount_currency=-amount)
-                ),
-            ],
+            "line_ids": [fields.Command.create(vals) for vals in line_vals],
         }
+
+    def _freight_split(self, amount):
+        """[(line, amount)]: ``amount`` (RMA currency) split over the lines
+        by their value, the rounding left on the last one."""
+        self.ensure_one()
+        lines = self.line_ids.sorted("id")
+        total = sum(lines.mapped("price_subtotal"))
+        if len(lines) <= 1 or not total:
+            return [(lines[:1], amount)]
+        shares = [self.currency_id.round(amount * x.price_subtotal / total) for x in lines]
+        shares[-1] = self.currency_id.round(amount - sum(shares[:-1]))
+        return list(zip(lines, shares, strict=True))
 
     def action_post_freight_cost(self):
         """Button "Post Freight Cost": record the freight the company bears

@@ -69,18 +69,6 @@ class FactoryRmaLine(models.Model):
             return sum(layers.mapped("value")) / qty
         return self.product_id.with_company(self.company_id).standard_price
 
-    def _responsibility_analytic_account(self):
-        self.ensure_one()
-        if not self.responsibility:
-            return self.env["account.analytic.account"]
-        return (
-            self.env.ref(
-                f"rma_factory_account.analytic_responsibility_{self.responsibility}",
-                raise_if_not_found=False,
-            )
-            or self.env["account.analytic.account"]
-        )
-
     def _writedown_accounts(self):
         """(loss account, allowance account, journal) of the write-down."""
         self.ensure_one()
@@ -176,7 +164,7 @@ class FactoryRmaLine(models.Model):
         self.ensure_one()
         loss, allowance, journal = self._writedown_accounts()
         rma = self.rma_id
-        analytic = self._responsibility_analytic_account()
+        distribution = self._rma_analytic_distribution()
         partner = self.responsible_partner_id or rma.partner_id.commercial_partner_id
         label = _(
             "%(rma)s: %(product)s written down to realisable value %(value)s",
@@ -206,9 +194,18 @@ class FactoryRmaLine(models.Model):
                         common,
                         account_id=loss.id,
                         balance=amount,
-                        analytic_distribution={str(analytic.id): 100} if analytic else False,
+                        analytic_distribution=distribution,
+                        rma_cost_type="write_down",
+                        rma_cost_party=self._rma_cost_party(),
                     )
                 ),
-                fields.Command.create(dict(common, account_id=allowance.id, balance=-amount)),
+                fields.Command.create(
+                    dict(
+                        common,
+                        account_id=allowance.id,
+                        balance=-amount,
+                        analytic_distribution=distribution,
+                    )
+                ),
             ],
         }

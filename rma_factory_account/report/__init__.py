@@ -1,1 +1,2 @@
 from . import factory_rma_matching
+from . import factory_rma_cost

@@ -19,3 +19,6 @@ from . import test_rma_account_integrity
 from . import test_rma_account_concurrency
 from . import test_rma_customer_steps
 from . import test_rma_credit_query_budgets
+from . import test_rma_interim
+from . import test_rma_cost_ledger
+from . import test_rma_cost_accounts

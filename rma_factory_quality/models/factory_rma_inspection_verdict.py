@@ -251,6 +251,7 @@ class FactoryRmaInspection(models.Model):
             "responsible_partner_id": self.responsible_partner_id.id or False,
             "responsible_unit": self.responsible_unit or False,
             "responsible_user_id": self.responsible_user_id.id or False,
+            "claim_not_confirmed": self.verdict == "not_confirmed",
         }
         if self.service_charge:
             vals["service_charge"] = self.service_charge

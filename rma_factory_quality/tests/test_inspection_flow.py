@@ -268,7 +268,9 @@ class TestInspectionFlow(QualityCommon):
             test_result="Works to specification",
         )
         self.assertEqual((inspection.outcome, inspection.destination), ("send_back", "customer"))
+        self.assertFalse(rma.line_ids.claim_not_confirmed)
         inspection.action_done()
+        self.assertTrue(rma.line_ids.claim_not_confirmed, "the verdict counts against the customer")
         send_back = self._pickings_of_kind(rma, "send_back")
         self.assertEqual(send_back.move_ids.product_uom_qty, 1)
         self._validate(send_back)

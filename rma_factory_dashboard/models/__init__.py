@@ -1,0 +1,1 @@
+from . import factory_rma_open_age
