@@ -8,6 +8,7 @@ from . import factory_rma_charge
 from . import factory_rma_deposit
 from . import factory_rma_line
 from . import factory_rma_line_writedown
+from . import factory_rma_line_selloff
 from . import factory_rma_line_charge
 from . import factory_rma_policy
 from . import res_company
