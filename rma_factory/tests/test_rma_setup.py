@@ -30,8 +30,11 @@ class TestRmaSetup(RmaCommon):
             self.env["stock.location"].search_count(
                 [("location_id", "=", wh.view_location_id.id), ("name", "like", "RMA")]
             ),
-            3,
+            4,
         )
+        self.assertEqual(wh.rma_repaired_loc_id.complete_name, "WH2/RMA Repaired")
+        self.assertEqual(wh.rma_repaired_route_id.rule_ids.location_src_id, wh.rma_repaired_loc_id)
+        self.assertEqual(wh.rma_sell_off_route_id.rule_ids.location_src_id, wh.rma_defective_loc_id)
         self.assertEqual(
             self.env["stock.picking.type"].search_count(
                 [("warehouse_id", "=", wh.id), ("sequence_code", "like", "RMA-")]
