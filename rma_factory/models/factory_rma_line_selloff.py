@@ -1,8 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .factory_rma import RMA_READER_GROUPS
-
 
 class FactoryRmaLine(models.Model):
     """Sell-off (变卖) of defective goods: the approved buyer and price, and
@@ -31,7 +29,7 @@ class FactoryRmaLine(models.Model):
         "rma_selloff_line_id",
         "Sell-off Orders",
         readonly=True,
-        groups=RMA_READER_GROUPS,
+        groups="base.group_user",
     )
 
     def _outcome_fields(self):
