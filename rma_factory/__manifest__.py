@@ -19,8 +19,10 @@
         "data/factory_rma_reason_data.xml",
         "data/factory_rma_policy_data.xml",
         "data/mail_activity_type_data.xml",
+        "report/factory_rma_customer_layout.xml",
         "report/factory_rma_reply_reports.xml",
         "data/mail_template_data.xml",
+        "data/mail_template_step_data.xml",
         "data/ir_cron_data.xml",
         "wizards/factory_rma_reject_wizard_views.xml",
         "wizards/factory_rma_override_wizard_views.xml",
@@ -53,6 +55,7 @@
     },
     "demo": [
         "demo/rma_factory_demo.xml",
+        "demo/rma_factory_portal_demo.xml",
     ],
     "installable": True,
     "application": True,

@@ -14,13 +14,15 @@ ADDONS = ("rma_factory", "rma_factory_quality", "rma_factory_account")
 # RMAs each addon's demo leaves, by (state, type).
 DEMO_RMAS = {
     "rma_factory": {
-        ("draft", "return"): 1,
+        # with the portal demo's requests (draft, approved, 8 of 10
+        # received, reply waiting for the dealer, closed)
+        ("draft", "return"): 2,
         ("submitted", "return"): 2,
-        ("approved", "return"): 2,
-        ("received", "return"): 1,
+        ("approved", "return"): 3,
+        ("received", "return"): 2,
         ("judged", "return"): 1,
-        ("processing", "return"): 1,
-        ("done", "return"): 1,
+        ("processing", "return"): 2,
+        ("done", "return"): 2,
         ("rejected", "return"): 1,
         ("cancelled", "return"): 1,
         ("processing", "shortage"): 1,
@@ -83,3 +85,47 @@ class TestDemoData(TransactionCase):
                 Counter(rmas.inspection_ids.mapped("state")), Counter(DEMO_INSPECTIONS)
             )
             self.assertEqual(Counter(rmas.eightd_ids.mapped("state")), Counter(DEMO_8D))
+
+    def test_demo_portal_user_and_requests(self):
+        """The README's demo portal user (dealer.b / dealer.b) exists with
+        demo data only, and its requests filed on the portal are in several
+        states: a new one with two photos, approved, partly received (8 of
+        10, with the dealer's tracking number on the receipt), the reply
+        waiting for its confirmation, closed."""
+        users = self.env["res.users"].with_context(active_test=False)
+        portal_user = users.search([("login", "=", "dealer.b")])
+        if not self.env.ref("base.module_rma_factory").demo:
+            self.assertFalse(portal_user, "no demo portal user without demo data")
+            return
+        self.assertTrue(portal_user.has_group("base.group_portal"))
+        self.assertEqual(
+            portal_user.with_user(portal_user)._check_credentials(
+                {"type": "password", "password": "dealer.b"}, {"interactive": False}
+            )["uid"],
+            portal_user.id,
+        )
+        rmas = self.env["factory.rma"].search(
+            [
+                ("commercial_partner_id", "=", portal_user.partner_id.commercial_partner_id.id),
+                ("channel", "=", "portal"),
+            ]
+        )
+        self.assertEqual(
+            sorted((r.state, r.reply_state or "") for r in rmas),
+            [
+                ("approved", ""),
+                ("done", "accepted"),
+                ("draft", ""),
+                ("processing", "sent"),
+                ("received", ""),
+            ],
+        )
+        new = self.env.ref("rma_factory.demo_portal_rma_new")
+        photos = self.env["ir.attachment"].search(
+            [("res_model", "=", "factory.rma"), ("res_id", "=", new.id)]
+        )
+        self.assertEqual(len(photos), 2)
+        self.assertTrue(new.activity_ids, "customer service reviews the request")
+        received = self.env.ref("rma_factory.demo_portal_rma_received")
+        self.assertEqual(received.line_ids.qty_received, 8)
+        self.assertIn("SF1420026981", received.picking_ids.mapped("rma_tracking_ref"))

@@ -205,3 +205,53 @@ class TestReportPdfs(QualityCommon, RmaAccountCommon):
             self.assertRaisesRegex(UserError, "wkhtmltopdf 返回了空文件"),
         ):
             self._print("rma_factory.action_report_rma_authorisation", rma)
+
+    def test_customer_documents_carry_the_letterhead_in_zh_cn_and_en(self):
+        """Issue #13: Debian's wkhtmltopdf prints no header: the documents the
+        customer receives print the company's name and address in their body,
+        in the customer's language."""
+        self.env.company.write({"street": "88 Mould Road", "city": "Ningbo"})
+        documents = self._documents()
+        rma = documents["rma"]
+        customer_documents = {
+            "rma_factory.action_report_rma_authorisation": (
+                rma,
+                "退货授权书",
+                "Return Authorisation",
+            ),
+            "rma_factory.action_report_rma_received_confirmation": (
+                rma,
+                "收货数量确认书",
+                "Confirmation of Received Quantities",
+            ),
+            "rma_factory.action_report_rma_customer_reply": (
+                rma,
+                "顾客退换货答复报告",
+                "Customer Reply Report",
+            ),
+            "rma_factory_quality.action_report_rma_8d": (
+                documents["eightd"],
+                "客户抱怨回复书",
+                "8D Report",
+            ),
+        }
+        for lang in ("zh_CN", "en_US"):
+            rma.partner_id.lang = lang
+            for xmlid, (record, heading_cn, heading_en) in customer_documents.items():
+                with self.subTest(report=xmlid, lang=lang):
+                    pdf, _type = (
+                        self.env["ir.actions.report"]
+                        .with_context(lang=lang, force_report_rendering=True)
+                        ._render_qweb_pdf(xmlid, record.ids)
+                    )
+                    self.assertTrue(pdf.startswith(b"%PDF-"), xmlid)
+                    text = " ".join(pdf_text(pdf).split())
+                    for needle in (
+                        self.env.company.name,
+                        "88 Mould Road",
+                        rma.name,
+                        heading_cn if lang == "zh_CN" else heading_en,
+                    ):
+                        self.assertIn(needle, text, f"{xmlid} {lang}")
+                    html = self.env["ir.actions.report"]._render_qweb_html(xmlid, record.ids)[0]
+                    self.assertIn(b"o_rma_letterhead", html)

@@ -9,24 +9,6 @@ from odoo.http import content_disposition, request
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
-from ..models.factory_rma_outcome import NO_GOODS_TYPES
-
-# Reports the customer may download from the portal: value of the ``report``
-# parameter -> report action.
-RMA_PORTAL_REPORTS = {
-    "authorisation": "rma_factory.action_report_rma_authorisation",
-    "reply": "rma_factory.action_report_rma_customer_reply",
-    "received": "rma_factory.action_report_rma_received_confirmation",
-}
-# File name of each portal download.
-RMA_PORTAL_REPORT_FILENAMES = {
-    "authorisation": "return-authorisation",
-    "reply": "customer-reply",
-    "received": "received-quantities",
-}
-# States in which the return authorisation exists (approved and later).
-AUTHORISED_STATES = ("approved", "received", "judged", "processing", "done")
-
 
 class RmaCustomerPortal(CustomerPortal):
     # ------------------------------------------------------------------
@@ -94,14 +76,6 @@ class RmaCustomerPortal(CustomerPortal):
     # ------------------------------------------------------------------
     # Detail and PDF downloads
     # ------------------------------------------------------------------
-    def _rma_portal_report_available(self, rma_sudo, report):
-        if report == "authorisation":
-            return rma_sudo.state in AUTHORISED_STATES and rma_sudo.rma_type not in NO_GOODS_TYPES
-        if report == "reply":
-            return bool(rma_sudo.reply_state)
-        if report == "received":
-            return bool(rma_sudo.date_received) and rma_sudo.rma_type not in NO_GOODS_TYPES
-        return False
 
     @http.route(["/my/rma/<int:rma_id>"], type="http", auth="public", website=True)
     def portal_rma_page(
@@ -119,35 +93,42 @@ class RmaCustomerPortal(CustomerPortal):
         except (AccessError, MissingError):
             return request.redirect("/my")
 
+        documents = rma_sudo._portal_documents()
         if report_type in ("html", "pdf"):
             report = report or "authorisation"
-            if report not in RMA_PORTAL_REPORTS or not self._rma_portal_report_available(
-                rma_sudo, report
-            ):
+            if report not in documents:
                 return request.redirect(rma_sudo.get_portal_url(query_string="&message=no_report"))
+            _label, report_ref, records, filename = documents[report]
             response = self._show_report(
-                model=rma_sudo, report_type=report_type, report_ref=RMA_PORTAL_REPORTS[report]
+                model=records.sudo(), report_type=report_type, report_ref=report_ref
             )
             if report_type == "pdf" and download:
-                filename = "{}-{}.pdf".format(
-                    RMA_PORTAL_REPORT_FILENAMES[report], rma_sudo.name.replace("/", "-")
-                )
-                response.headers["Content-Disposition"] = content_disposition(filename)
+                response.headers["Content-Disposition"] = content_disposition(f"{filename}.pdf")
             return response
 
+        return self._rma_page_response(rma_sudo, access_token, {"message": message}, **kw)
+
+    def _rma_page_response(self, rma_sudo, access_token, extra_values, **kw):
+        """The page of the RMA for its customer: whitelisted values only."""
+        documents = rma_sudo._portal_documents()
         values = {
             "rma": rma_sudo,
-            # the lines and the reply as whitelisted values, not records
+            # the lines, the reply, the instructions and the timeline as
+            # whitelisted values, not records
             "rma_lines": rma_sudo._portal_line_values(),
             "rma_reply": rma_sudo._portal_reply_values() if rma_sudo.reply_state else {},
+            "rma_instructions": rma_sudo._portal_return_instructions(),
+            "rma_timeline": rma_sudo._portal_timeline_values(),
+            "rma_documents": [(key, doc[0]) for key, doc in documents.items()],
             "is_internal_user": request.env.user._is_internal(),
-            "message": message,
+            "message": False,
             "page_name": "rma",
             "report_type": "html",
-            "authorisation_available": self._rma_portal_report_available(rma_sudo, "authorisation"),
-            "reply_available": self._rma_portal_report_available(rma_sudo, "reply"),
-            "received_available": self._rma_portal_report_available(rma_sudo, "received"),
+            "authorisation_available": "authorisation" in documents,
+            "reply_available": "reply" in documents,
+            "received_available": "received" in documents,
             "res_company": rma_sudo.company_id,
+            **extra_values,
         }
         # The portal chatter posts with the token: a logged-in customer
         # reads the RMA through the record rule but has no write access.

@@ -21,6 +21,9 @@ from . import factory_rma_line_split
 from . import factory_rma_line_remake
 from . import factory_rma_line_selloff
 from . import factory_rma_portal
+from . import factory_rma_portal_request
+from . import factory_rma_customer_message
+from . import factory_rma_customer_steps
 from . import res_company
 from . import res_partner
 from . import res_config_settings

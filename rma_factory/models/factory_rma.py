@@ -429,17 +429,6 @@ class FactoryRma(models.Model):
     def _rating_get_partner(self):
         return self.partner_id
 
-    def _notify_customer(self, template_xmlid):
-        template = self.env.ref(template_xmlid, raise_if_not_found=False)
-        if not template:
-            return
-        for rma in self:
-            rma.with_context(mail_notify_author=True).message_post_with_source(
-                template,
-                subtype_xmlid="mail.mt_comment",
-                partner_ids=rma.partner_id.ids,
-            )
-
     def action_draft(self):
         """Reset a rejected or cancelled RMA to draft."""
         self._check_group("rma_factory.group_rma_user", _("reset RMAs to draft"))
@@ -596,15 +585,14 @@ class FactoryRma(models.Model):
                 {"state": "received", "date_received": fields.Datetime.now()}
             )
             to_receive._close_escalations(["return"])
-        to_finish = rmas.filtered(
-            lambda r: r.state == "processing" and all(line.is_resolved for line in r.line_ids)
-        )
+        to_finish = rmas.filtered(lambda r: r.state == "processing" and r._ready_to_close())
         if to_finish:
             to_finish._action_done()
 
     def _action_done(self):
-        """Done: escalations close. The re-check and the satisfaction request
-        follow one month later (``_cron_closure_followup``)."""
+        """Done: escalations close and the satisfaction request goes out
+        (``factory_rma_customer_steps``); the re-check follows one month
+        later (``_cron_closure_followup``)."""
         self._write_workflow({"state": "done", "date_done": fields.Datetime.now()})
         self._close_escalations(list(self._escalation_step_labels()))
 

@@ -11,6 +11,19 @@ from .factory_rma_outcome import (
 )
 
 
+def _quantity_bucket(string=None, **kwargs):
+    """An internal quantity of the line computed from its stock moves and
+    repair orders by ``_compute_quantities``."""
+    return fields.Float(
+        string,
+        digits="Product Unit of Measure",
+        compute="_compute_quantities",
+        store=True,
+        groups="base.group_user",
+        **kwargs,
+    )
+
+
 class FactoryRmaLine(models.Model):
     """One product of an RMA with its quantity buckets.
 
@@ -119,75 +132,18 @@ class FactoryRmaLine(models.Model):
     qty_received = fields.Float(
         "Received", digits="Product Unit of Measure", compute="_compute_quantities", store=True
     )
-    qty_pending_receipt = fields.Float(
-        "Awaited",
-        digits="Product Unit of Measure",
-        compute="_compute_quantities",
-        store=True,
-        groups="base.group_user",
-    )
-    qty_judged = fields.Float(
-        "Judged",
-        digits="Product Unit of Measure",
-        compute="_compute_quantities",
-        store=True,
-        groups="base.group_user",
-    )
-    qty_routed = fields.Float(
-        "Routed",
-        digits="Product Unit of Measure",
-        compute="_compute_quantities",
-        store=True,
-        groups="base.group_user",
-    )
-    qty_repaired = fields.Float(
-        "Repaired",
-        digits="Product Unit of Measure",
-        compute="_compute_quantities",
-        store=True,
-        groups="base.group_user",
-    )
-    qty_replaced = fields.Float(
-        "Replaced",
-        digits="Product Unit of Measure",
-        compute="_compute_quantities",
-        store=True,
-        groups="base.group_user",
-    )
-    qty_replacement_planned = fields.Float(
-        digits="Product Unit of Measure",
-        compute="_compute_quantities",
-        store=True,
-        groups="base.group_user",
-    )
-    qty_returned = fields.Float(
-        "Returned to Customer",
-        digits="Product Unit of Measure",
-        compute="_compute_quantities",
-        store=True,
-        groups="base.group_user",
-    )
-    qty_scrapped = fields.Float(
-        "Scrapped",
-        digits="Product Unit of Measure",
-        compute="_compute_quantities",
-        store=True,
-        groups="base.group_user",
-    )
-    qty_processed = fields.Float(
-        digits="Product Unit of Measure",
-        compute="_compute_quantities",
-        store=True,
-        help="Quantity for which outcome documents exist.",
-        groups="base.group_user",
-    )
-    qty_pending_return = fields.Float(
+    qty_pending_receipt = _quantity_bucket("Awaited")
+    qty_judged = _quantity_bucket("Judged")
+    qty_routed = _quantity_bucket("Routed")
+    qty_repaired = _quantity_bucket("Repaired")
+    qty_replaced = _quantity_bucket("Replaced")
+    qty_replacement_planned = _quantity_bucket()
+    qty_returned = _quantity_bucket("Returned to Customer")
+    qty_scrapped = _quantity_bucket("Scrapped")
+    qty_processed = _quantity_bucket(help="Quantity for which outcome documents exist.")
+    qty_pending_return = _quantity_bucket(
         "Pending Return",
-        digits="Product Unit of Measure",
-        compute="_compute_quantities",
-        store=True,
         help="Replenish-first: replaced quantity whose goods have not come back yet.",
-        groups="base.group_user",
     )
     qty_to_credit = fields.Float(
         "To Credit",

@@ -228,3 +228,36 @@ class FactoryRmaLine(models.Model):
                         total=total,
                     )
                 )
+
+    @api.model
+    def _returnable_by_lot(self, move):
+        """{lot: quantity} of a done delivery move that a new RMA may still
+        return (product unit): delivered per lot, less the lines of other
+        RMAs on that lot, never more than the move's own returnable total
+        (``_check_quantities`` guards the total)."""
+        if (
+            move.state != "done"
+            or move.location_dest_id.usage != "customer"
+            or move.origin_returned_move_id
+            or move.rma_line_id
+        ):
+            return {}
+        lines = self.sudo().search(
+            [("move_id", "=", move.id), ("rma_id.state", "in", BLOCKING_STATES)]
+        )
+        left = self._delivered_qty_of_move(move) - sum(line._blocking_qty() for line in lines)
+        used_by_lot = defaultdict(float)
+        for line in lines.filtered("lot_id"):
+            used_by_lot[line.lot_id] += line._blocking_qty()
+        delivered_by_lot = defaultdict(float)
+        for move_line in move.move_line_ids:
+            delivered_by_lot[move_line.lot_id] += move_line.product_uom_id._compute_quantity(
+                move_line.quantity, move.product_id.uom_id
+            )
+        rounding = move.product_id.uom_id.rounding
+        result = {}
+        for lot, qty in delivered_by_lot.items():
+            returnable = min(qty - used_by_lot[lot], left)
+            if float_compare(returnable, 0.0, precision_rounding=rounding) > 0:
+                result[lot] = returnable
+        return result

@@ -63,8 +63,10 @@ class FactoryRma(models.Model):
         }
 
     def _check_can_send_reply(self):
+        """The reply goes out while the RMA is open (judged or processing):
+        it then waits for the customer's confirmation before it closes."""
         self._check_group("rma_factory.group_rma_user", _("send the customer reply"))
-        self._check_state(("judged", "processing", "done"), _("Sending the customer reply"))
+        self._check_state(("judged", "processing"), _("Sending the customer reply"))
         for rma in self:
             if not (rma.customer_cause or "").strip():
                 raise UserError(
@@ -88,16 +90,29 @@ class FactoryRma(models.Model):
         self._mark_reply_sent()
         return True
 
-    def _mark_reply_sent(self):
+    def _mark_reply_sent(self, step="reply", detail=None):
+        """A new version of the reply went to the customer (the reply report,
+        or the 8D report of the quality addon: ``step``): the RMA waits for
+        the customer's confirmation and does not close before it."""
         self._close_escalations(["solution", "reply"])
         for rma in self:
+            version = rma.reply_version + 1
             rma._write_workflow(
                 {
                     "reply_state": "sent",
-                    "reply_version": rma.reply_version + 1,
+                    "reply_version": version,
                     "date_reply_sent": fields.Datetime.now(),
                     "date_reply_answer": False,
                 }
+            )
+            env = rma.with_context(lang=rma._customer_lang()).env
+            # the report itself went with the composer's message
+            label = env._("Version %s", version)
+            rma._record_customer_step(
+                step,
+                key=f"reply:{version}",
+                detail=f"{detail} – {label}" if detail else label,
+                state="sent",
             )
 
     def _check_can_record_reply(self):
@@ -105,6 +120,16 @@ class FactoryRma(models.Model):
         for rma in self:
             if rma.reply_state != "sent":
                 raise UserError(_("%s: no reply is waiting for the customer's answer.", rma.name))
+
+    def _answer_reply(self, accepted):
+        """Record the customer's answer to the reply waiting for it, for a
+        caller whose right to record it was checked (the 8D report's
+        buttons for quality)."""
+        self._lock_for_update()
+        for rma in self:
+            if rma.reply_state != "sent":
+                raise UserError(_("%s: no reply is waiting for the customer's answer.", rma.name))
+        return self._do_reply_accepted() if accepted else self._do_reply_rejected()
 
     def action_reply_accepted(self):
         """The customer confirms the corrective action (from a reply or the
@@ -117,8 +142,14 @@ class FactoryRma(models.Model):
         self._write_workflow(
             {"reply_state": "accepted", "date_reply_answer": fields.Datetime.now()}
         )
+        self._record_reply_answer("reply_accepted")
         self._close_after_reply()
         return True
+
+    def _record_reply_answer(self, step):
+        """The customer's answer to the current version, on the timeline."""
+        for rma in self:
+            rma._record_customer_step(step, key=f"answer:{rma.reply_version}")
 
     def action_reply_rejected(self):
         """The customer does not accept: the corrective action is reworked
@@ -131,6 +162,7 @@ class FactoryRma(models.Model):
         self._write_workflow(
             {"reply_state": "rejected", "date_reply_answer": fields.Datetime.now()}
         )
+        self._record_reply_answer("reply_rejected")
         activity_type = self.env.ref("mail.mail_activity_data_todo")
         for rma in self:
             user = rma.user_id or self.env.user
@@ -143,13 +175,21 @@ class FactoryRma(models.Model):
             )
         return True
 
+    def _ready_to_close(self):
+        """Every line is resolved and no reply waits for the customer: a
+        reply sent waits for the customer's confirmation (accepted, or
+        deemed accepted after the policy's days), a reply not accepted for
+        its new version."""
+        self.ensure_one()
+        return self.reply_state not in ("sent", "rejected") and all(
+            line.is_resolved for line in self.line_ids
+        )
+
     def _close_after_reply(self):
         """An accepted (or deemed accepted) reply closes the RMA once its
         goods and documents are complete."""
         to_close = self.filtered(
-            lambda r: (
-                r.state in ("judged", "processing") and all(line.is_resolved for line in r.line_ids)
-            )
+            lambda r: r.state in ("judged", "processing") and r._ready_to_close()
         )
         if to_close:
             to_close._action_done()
@@ -173,6 +213,7 @@ class FactoryRma(models.Model):
     def _deem_reply_accepted(self, now):
         self.ensure_one()
         self._write_workflow({"reply_state": "deemed_accepted", "date_reply_answer": now})
+        self._record_reply_answer("reply_deemed")
         self.message_post(
             body=_(
                 "No answer from the customer within %s days: the reply is deemed accepted.",
@@ -184,7 +225,8 @@ class FactoryRma(models.Model):
     @api.model
     def _cron_closure_followup(self):
         """TIME-28: one month after closure, a re-check activity (was the
-        complaint closed effectively?) and the satisfaction request."""
+        complaint closed effectively?). The satisfaction request went out
+        at the closure."""
         now = fields.Datetime.now()
         rmas = self.search([("state", "=", "done"), ("followup_done", "=", False)])
         due = rmas.filtered(
@@ -201,14 +243,20 @@ class FactoryRma(models.Model):
             summary=self._in_lang_of(user).env._("Re-check: was the complaint closed effectively?"),
         )
         self._write_workflow({"followup_done": True})
-        self._send_satisfaction_request()
 
     def _send_satisfaction_request(self):
+        """The satisfaction request (rating) of a closed RMA, sent by its
+        closing step; returns the messages posted."""
         template = self.env.ref("rma_factory.mail_template_rma_rating", raise_if_not_found=False)
+        messages = self.env["mail.message"]
         if not template:
-            return
+            return messages
         for rma in self.filtered("partner_id.email"):
             rma.rating_send_request(template, lang=rma.partner_id.lang, force_send=False)
+            messages |= messages.sudo().search(
+                [("model", "=", rma._name), ("res_id", "=", rma.id)], order="id desc", limit=1
+            )
+        return messages
 
     def _confidential_partners(self, extra_partners=None):
         """Suppliers whose names never appear in a document for the

@@ -349,7 +349,7 @@ class FactoryRma(models.Model):
                 lambda line: line.requested_outcome == "replace"
             )._create_replacements()
             replenish._schedule_promise_activity()
-        self._notify_customer("rma_factory.mail_template_rma_approved")
+        self._record_review_step("approved")
 
     def _prepare_approval_vals(self, now):
         """Values written at the final approval: state, dates, the
@@ -402,7 +402,7 @@ class FactoryRma(models.Model):
         self._log_approval("reject", f"{reason} / {label}")
         self._close_approval_activities()
         self._close_escalations(["review"])
-        self._notify_customer("rma_factory.mail_template_rma_rejected")
+        self._record_review_step("rejected")
         return True
 
     def action_set_urgent(self):

@@ -19,4 +19,13 @@ class RepairOrder(models.Model):
             self.env["stock.lot"].sudo()._rma_mark_repaired(rma_repairs.sudo())
             rma_repairs.rma_line_id.sudo()._create_send_back_for_repairs(rma_repairs.sudo())
             rma_repairs.rma_id._sync_state_from_stock()
+            rma_repairs.rma_id.sudo()._record_repair_step("repair_done", rma_repairs)
+        return res
+
+    def action_repair_start(self):
+        """The customer hears that the repair of its goods started."""
+        res = super().action_repair_start()
+        rma_repairs = self.filtered(lambda r: r.rma_line_id and r.state == "under_repair")
+        if rma_repairs:
+            rma_repairs.rma_id.sudo()._record_repair_step("repair_started", rma_repairs)
         return res

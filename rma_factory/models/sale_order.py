@@ -55,3 +55,18 @@ class SaleOrder(models.Model):
         action["domain"] = [("sale_order_id", "=", self.id)]
         action["context"] = {"create": False}
         return action
+
+    def _rma_portal_can_request_return(self, user):
+        """Whether the portal page of the order offers "Request a return" to
+        ``user`` (the visitor; the page renders the order as superuser): to
+        a portal user of the order's customer, for delivered goods left to
+        return."""
+        self.ensure_one()
+        if not user.share or user._is_public():
+            return False
+        order = self.sudo()
+        return (
+            order.state == "sale"
+            and order.partner_id.commercial_partner_id == user.partner_id.commercial_partner_id
+            and bool(self.env["factory.rma"]._portal_returnable_rows(order))
+        )

@@ -39,8 +39,28 @@ class StockMove(models.Model):
             sell_off = rma_moves.filtered(lambda m: m.rma_move_kind == "routing").rma_line_id
             if sell_off:
                 sell_off.sudo()._selloff_moves_done(rma_moves.sudo())
-            rma_moves.rma_line_id.rma_id._sync_state_from_stock()
+            rmas = rma_moves.rma_line_id.rma_id
+            rmas._sync_state_from_stock()
+            rma_moves._rma_record_customer_steps()
         return moves
+
+    def _rma_record_customer_steps(self):
+        """The customer hears about each receipt of its goods and each
+        delivery reaching it (recorded as superuser: the warehouse user
+        validating has no RMA rights)."""
+        done = self.filtered(lambda m: m.state == "done")
+        receipts = done.filtered(lambda m: m.rma_move_kind == "receipt")
+        shipped = done.filtered(
+            lambda m: (
+                m.rma_move_kind in ("replacement", "send_back")
+                and m.location_dest_id.usage == "customer"
+            )
+        )
+        rmas = self.rma_line_id.rma_id.sudo()
+        if receipts:
+            rmas._record_goods_received(receipts.picking_id)
+        if shipped:
+            rmas._record_goods_shipped(shipped)
 
     def _action_assign(self, force_qty=False):
         """A replacement waiting for its remake is ready once reserved."""

@@ -8,8 +8,19 @@ class StockPicking(models.Model):
     rma_id = fields.Many2one(
         "factory.rma", "RMA", index="btree_not_null", copy=False, readonly=True
     )
-    rma_carrier_id = fields.Many2one("res.partner", "Return Carrier", copy=False)
-    rma_tracking_ref = fields.Char("Return Tracking Reference", copy=False)
+    rma_carrier_id = fields.Many2one("res.partner", "RMA Carrier", copy=False)
+    rma_tracking_ref = fields.Char(
+        "Tracking Reference",
+        copy=False,
+        help="Tracking number of the parcel: the customer's return (RMA receipts) or the goods "
+        "sent to the customer (RMA deliveries), told to the customer when they ship.",
+    )
+    rma_carrier_name = fields.Char(
+        "Carrier Name",
+        copy=False,
+        help="The carrier as the customer named it on the portal (returns), or as the "
+        "warehouse tells the customer (RMA deliveries).",
+    )
 
     def _create_backorder(self, backorder_moves=None):
         backorders = super()._create_backorder(backorder_moves=backorder_moves)

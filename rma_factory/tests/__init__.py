@@ -19,6 +19,9 @@ from . import test_rma_integrity
 from . import test_rma_procurement
 from . import test_rma_confidentiality
 from . import test_rma_odoo_access
+from . import test_rma_customer_messages
+from . import test_rma_portal_request
+from . import test_rma_portal_tours
 from . import test_rma_migration
 from . import test_rma_computes
 from . import test_rma_languages

@@ -34,6 +34,14 @@ RMA_FIELDS = {
     "line_ids": PORTAL,
     "reply_state": PORTAL,  # "our reply": waiting for your answer / your answer
     "date_reply_answer": PORTAL,
+    # the customer's return shipment, entered and shown on the portal page
+    "return_carrier_name": PORTAL,
+    "return_tracking_ref": PORTAL,
+    "date_return_shipped": INTERNAL,
+    # the portal form's key against double submission; the steps the
+    # customer was told (the page shows them as whitelisted values)
+    "portal_request_key": INTERNAL,
+    "customer_message_ids": INTERNAL,
     # customer and origin documents the page does not show
     "partner_contact_id": INTERNAL,
     "partner_shipping_id": INTERNAL,
@@ -591,6 +599,7 @@ class TestRmaCustomerTexts(ConfidentialityCommon):
             )
         )
         wizard.action_reject()
+        self.env["factory.rma.customer.message"]._cron_send_pending()
         self.assertEqual(rma.state, "rejected")
         self.assertIn("SecretSteel", rma.reject_reason, "the staff keeps the full reason")
         mail = rma.message_ids.filtered(lambda m: "cannot accept your return" in (m.body or ""))
@@ -603,13 +612,13 @@ class TestRmaCustomerTexts(ConfidentialityCommon):
     def test_translated_rejection_mails_filter_the_reason(self):
         """The Chinese rejection mails print the reason through the filter
         as well (their bodies are whole translations of the template)."""
-        occurrence = "model:mail.template,body_html:rma_factory.mail_template_rma_rejected"
+        occurrence = "model:mail.template,body_html:rma_factory.mail_template_rma_step_rejected"
         for lang in ("zh_CN", "zh_TW"):
             po = polib.pofile(file_path(f"rma_factory/i18n/{lang}.po"))
             bodies = [e.msgstr for e in po if any(o[0] == occurrence for o in e.occurrences)]
             self.assertEqual(len(bodies), 1, lang)
-            self.assertIn("object._customer_safe_text(object.reject_reason)", bodies[0], lang)
-            self.assertNotIn('t-out="object.reject_reason', bodies[0], lang)
+            self.assertIn("rma._customer_safe_text(rma.reject_reason)", bodies[0], lang)
+            self.assertNotIn('t-out="rma.reject_reason', bodies[0], lang)
 
     def test_html_prints_as_html_without_supplier(self):
         self.rma.description = "<p>Insert from <b>SecretSteel</b> cracked &amp; bent</p>"

@@ -96,6 +96,8 @@ class TestRmaEligibility(RmaCommon):
         self.assertEqual(rma.state, "rejected")
         self.assertEqual(rma.reject_alternative, "repair")
         self.assertFalse(rma.picking_ids)
+        # the request received, then the rejection, sent by the cron
+        self.env["factory.rma.customer.message"]._cron_send_pending()
         mail = rma.message_ids.filtered(lambda m: rma.partner_id in m.partner_ids)
         self.assertTrue(mail)
         self.assertIn("Out of warranty", mail[0].body)

@@ -87,13 +87,16 @@ class TestRmaCustomerReply(RmaCommon):
         )
         with self.assertRaisesRegex(UserError, "no reply is waiting"):
             self.rma.with_user(self.user_cs).action_reply_accepted()
-        self._send()
-        self.assertEqual(self.rma.reply_version, 2, "a new report is issued")
         self.rma.with_user(self.user_cs).action_process()
         self._validate(self._pickings_of_kind(self.rma, "routing"))
-        self.assertEqual(self.rma.state, "done")
+        self.assertTrue(self.rma.line_ids.is_resolved)
+        self.assertEqual(self.rma.state, "processing", "a new version of the reply is due")
+        self._send()
+        self.assertEqual(self.rma.reply_version, 2, "a new report is issued")
+        self.assertEqual(self.rma.state, "processing", "waits for the customer's confirmation")
         self.rma.with_user(self.user_cs).action_reply_accepted()
         self.assertEqual(self.rma.reply_state, "accepted")
+        self.assertEqual(self.rma.state, "done", "the customer's confirmation closes it")
 
     def test_deemed_accepted_at_day_45_not_44_and_closes(self):
         self.rma.customer_cause = "Material defect"
@@ -106,12 +109,15 @@ class TestRmaCustomerReply(RmaCommon):
         with freeze_time("2026-04-15 10:00:00"):  # day 44
             self.assertFalse(Rma._cron_reply_deemed_accepted())
         self.assertEqual(self.rma.reply_state, "sent")
-        # the goods are routed meanwhile; the RMA is resolved
+        # the goods are routed meanwhile; the RMA is resolved but waits for
+        # the customer's confirmation (AS-27)
         self._validate(routing)
-        self.assertEqual(self.rma.state, "done")
+        self.assertTrue(self.rma.line_ids.is_resolved)
+        self.assertEqual(self.rma.state, "processing")
         with freeze_time("2026-04-16 10:00:00"):  # day 45
             self.assertEqual(Rma._cron_reply_deemed_accepted(), self.rma)
         self.assertEqual(self.rma.reply_state, "deemed_accepted")
+        self.assertEqual(self.rma.state, "done", "deemed acceptance closes it")
 
     def test_deemed_acceptance_closes_a_resolved_rma(self):
         """A line resolved while the RMA waits for the answer: deemed
@@ -124,12 +130,13 @@ class TestRmaCustomerReply(RmaCommon):
         self.assertEqual(self.rma.reply_state, "deemed_accepted")
         self.assertEqual(self.rma.state, "judged", "goods not routed yet: not closed")
 
-    def test_recheck_and_satisfaction_one_month_after_closure(self):
+    def test_satisfaction_at_closure_and_recheck_one_month_after(self):
         self.rma.with_user(self.user_cs).action_process()
         with freeze_time("2026-03-02 10:00:00"):
             self._validate(self._pickings_of_kind(self.rma, "routing"))
         self.assertEqual(self.rma.state, "done")
-        self.assertFalse(self.rma.rating_ids, "no satisfaction request at closure")
+        self.env["factory.rma.customer.message"]._cron_send_pending()
+        self.assertEqual(len(self.rma.rating_ids), 1, "satisfaction request at the closure")
         Rma = self.env["factory.rma"]
         with freeze_time("2026-03-31 09:00:00"):
             self.assertFalse(Rma._cron_closure_followup())
@@ -138,4 +145,5 @@ class TestRmaCustomerReply(RmaCommon):
             self.assertFalse(Rma._cron_closure_followup(), "once")
         self.assertTrue(self.rma.followup_done)
         self.assertTrue(self.rma.activity_ids.filtered(lambda a: a.summary.startswith("Re-check")))
-        self.assertTrue(self.rma.rating_ids, "satisfaction request sent")
+        self.env["factory.rma.customer.message"]._cron_send_pending()
+        self.assertEqual(len(self.rma.rating_ids), 1, "no second satisfaction request")

@@ -14,3 +14,4 @@ from . import factory_rma_policy
 from . import res_company
 from . import res_config_settings
 from . import sale_order
+from . import factory_rma_customer_message

@@ -151,6 +151,9 @@ class AccountMove(models.Model):
         posted._rma_release_selloff_writedowns()
         posted.rma_id._sync_state_from_stock()
         posted.rma_id._close_refund_escalations()
+        notes = posted.filtered(lambda m: m.rma_id and m.move_type == "out_refund")
+        if notes:
+            notes.rma_id.sudo()._record_credit_notes(notes)
         self.env["factory.rma"]._reconcile_deposits_of(posted)
         return posted
 

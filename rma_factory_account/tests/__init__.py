@@ -17,3 +17,4 @@ from . import test_rma_account_roles
 from . import test_rma_currency
 from . import test_rma_account_integrity
 from . import test_rma_account_concurrency
+from . import test_rma_customer_steps

@@ -86,6 +86,7 @@ class TestRmaRefundPayment(RmaAccountCommon):
         self.assertAlmostEqual(invoice.amount_residual, 0.0)
         self.assertEqual(rma.refund_state, "paid")
         self.assertTrue(rma.refund_date)
+        self.env["factory.rma.customer.message"]._cron_send_pending()
         notice = rma.message_ids.filtered(lambda m: "has been paid" in (m.body or ""))
         self.assertEqual(len(notice), 1, "the customer is told the refund is paid")
         self.assertIn(self.customer_c, notice.partner_ids)

@@ -18,3 +18,4 @@ from . import factory_rma_policy
 from . import stock_move
 from . import stock_picking
 from . import factory_rma_oqc
+from . import factory_rma_customer_message

@@ -167,6 +167,28 @@ class FactoryRma(models.Model):
         return res
 
     # ------------------------------------------------------------------
+    # One reply for the RMA and its 8D reports
+    # ------------------------------------------------------------------
+    def _do_reply_rejected(self):
+        """Not accepted reopens the corrective action: the 8D reports sent
+        with the reply go back to work too."""
+        res = super()._do_reply_rejected()
+        self.sudo().eightd_ids.filtered(lambda r: r.state == "sent")._reopen_not_accepted()
+        return res
+
+    def _portal_documents(self):
+        """The customer also downloads the 8D reports sent to it."""
+        documents = super()._portal_documents()
+        for report in self.sudo().eightd_ids.filtered(lambda r: r.date_sent):
+            documents[f"8d_{report.id}"] = (
+                _("8D Report %s", report.name),
+                "rma_factory_quality.action_report_rma_8d",
+                report,
+                f"8d-report-{report.name.replace('/', '-')}",
+            )
+        return documents
+
+    # ------------------------------------------------------------------
     # Containment (INSP-20)
     # ------------------------------------------------------------------
     def _containment_action(self, products):

@@ -119,15 +119,18 @@ class FactoryRma8d(models.Model):
     deployment_product_ids = fields.Many2many("product.product", string="Deployed to Products")
     # D8 Closure
     closure_note = fields.Text("Closure and Recognition")
+    # One reply for the RMA and its 8D reports: the customer's answer is the
+    # RMA's (reply_state), recorded from the RMA, the portal or this report.
     customer_reply = fields.Selection(
         [("pending", "Waiting"), ("accepted", "Accepted"), ("rejected", "Not accepted")],
-        default="pending",
-        readonly=True,
+        compute="_compute_customer_reply",
+        store=True,
         tracking=True,
-        copy=False,
+        help="The customer's answer to the reply of the RMA this report was sent with: one "
+        "reply for the RMA and its 8D reports. Not accepted reopens the report.",
     )
     customer_reply_note = fields.Text(copy=False)
-    customer_reply_date = fields.Date(readonly=True, copy=False)
+    customer_reply_date = fields.Date(compute="_compute_customer_reply", store=True)
     discipline_ids = fields.One2many("factory.rma.8d.discipline", "eightd_id", "Disciplines")
     review_ids = fields.One2many("factory.rma.review", "eightd_id", "Review Meetings")
 
@@ -146,6 +149,20 @@ class FactoryRma8d(models.Model):
                     "preventive",
                 }
                 <= set(needed.mapped("kind"))
+            )
+
+    @api.depends("date_sent", "rma_id.reply_state", "rma_id.date_reply_answer")
+    def _compute_customer_reply(self):
+        for report in self:
+            rma = report.rma_id.sudo()
+            answered = rma.reply_state in ("accepted", "deemed_accepted", "rejected")
+            if not report.date_sent or not answered:
+                report.customer_reply = "pending"
+                report.customer_reply_date = False
+                continue
+            report.customer_reply = "rejected" if rma.reply_state == "rejected" else "accepted"
+            report.customer_reply_date = (
+                rma.date_reply_answer.date() if rma.date_reply_answer else False
             )
 
     # ------------------------------------------------------------------
@@ -291,36 +308,42 @@ class FactoryRma8d(models.Model):
         return True
 
     def _mark_sent(self):
-        self.filtered(lambda r: r.state == "approved")._write_workflow(
-            {"state": "sent", "customer_reply": "pending", "date_sent": fields.Datetime.now()}
-        )
+        """The report went to the customer: it is a new version of the RMA's
+        reply, which waits for the customer's answer (the RMA does not close
+        before it)."""
+        newly_sent = self.filtered(lambda r: r.state == "approved")
+        newly_sent._write_workflow({"state": "sent", "date_sent": fields.Datetime.now()})
+        for report in newly_sent:
+            report.rma_id.sudo()._mark_reply_sent(step="eightd", detail=report.name)
 
-    def action_customer_accepted(self):
+    def _check_can_record_customer_reply(self):
         self._check_group(QUALITY_INSPECTOR, _("record the customer's reply"))
         self._lock_for_update()
         self._check_state(("sent",), _("Recording the customer's reply"))
-        self._write_workflow(
-            {"customer_reply": "accepted", "customer_reply_date": fields.Date.context_today(self)}
-        )
+
+    def action_customer_accepted(self):
+        """The customer accepts the measures: recorded on the RMA's reply,
+        shared by the RMA and its 8D reports."""
+        self._check_can_record_customer_reply()
+        self.rma_id.sudo()._answer_reply(True)
         return True
 
     def action_customer_rejected(self):
-        """The customer does not accept the measures: the report goes back to
-        work and is issued again (8D-09, 8D-10)."""
-        self._check_group(QUALITY_INSPECTOR, _("record the customer's reply"))
-        self._lock_for_update()
-        self._check_state(("sent",), _("Recording the customer's reply"))
-        self._write_workflow(
-            {
-                "customer_reply": "rejected",
-                "customer_reply_date": fields.Date.context_today(self),
-                "state": "in_progress",
-                "approved_by_id": False,
-                "date_approved": False,
-            }
-        )
-        self.message_post(body=_("The customer did not accept the measures: reopened."))
+        """The customer does not accept the measures: recorded on the RMA's
+        reply, which reopens the sent 8D reports (8D-09, 8D-10) and asks for
+        a new version."""
+        self._check_can_record_customer_reply()
+        self.rma_id.sudo()._answer_reply(False)
         return True
+
+    def _reopen_not_accepted(self):
+        """The customer did not accept the reply this report was part of: it
+        goes back to work, to be approved and sent again."""
+        self._write_workflow(
+            {"state": "in_progress", "approved_by_id": False, "date_approved": False}
+        )
+        for report in self:
+            report.message_post(body=_("The customer did not accept the measures: reopened."))
 
     def action_close(self):
         self._check_group(QUALITY_MANAGER, _("close 8D reports"))

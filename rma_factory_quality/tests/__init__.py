@@ -7,4 +7,5 @@ from . import test_quality_regressions
 from . import test_quality_roles
 from . import test_quality_integrity
 from . import test_quality_concurrency
+from . import test_quality_customer_reply
 from . import test_quality_migration
