@@ -21,6 +21,7 @@
         "data/mail_template_data.xml",
         "views/factory_rma_inspection_views.xml",
         "views/factory_rma_8d_views.xml",
+        "views/factory_rma_oqc_views.xml",
         "views/factory_rma_defect_views.xml",
         "views/factory_rma_views.xml",
         "views/rma_factory_quality_menus.xml",

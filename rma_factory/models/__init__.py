@@ -19,6 +19,8 @@ from . import factory_rma_line_outcome
 from . import factory_rma_line_stock
 from . import factory_rma_line_returnable
 from . import factory_rma_line_split
+from . import factory_rma_line_remake
+from . import factory_rma_line_selloff
 from . import factory_rma_portal
 from . import factory_rma_portal_request
 from . import factory_rma_customer_message
@@ -31,6 +33,8 @@ from . import product_category
 from . import product_template
 from . import stock_warehouse
 from . import stock_move
+from . import stock_move_line
+from . import stock_lot
 from . import stock_rule
 from . import procurement_group
 from . import stock_picking

@@ -395,6 +395,7 @@ class FactoryRmaLine(models.Model):
             return self.env["stock.picking"]
         moves = self._run_procurements(procurements)
         moves.filtered(lambda m: m.state in ("confirmed", "partially_available"))._action_assign()
+        moves.rma_line_id._check_remake()
         return moves.picking_id
 
     def _replacement_target_qty(self):
@@ -480,8 +481,8 @@ class FactoryRmaLine(models.Model):
         return True
 
     def _create_send_back_for_repairs(self, repairs):
-        """Repaired goods go back to the customer (called when a repair
-        order linked to the line is done)."""
+        """Repaired goods go back to the customer from RMA/Repaired (called
+        when a repair order linked to the line is done)."""
         procurements = [
             repair.rma_line_id._prepare_send_back_procurement(
                 repair.product_uom._compute_quantity(
@@ -492,10 +493,10 @@ class FactoryRmaLine(models.Model):
         ]
         lines = repairs.rma_line_id
         moves = lines._run_procurements(procurements).filtered(
-            lambda m: m.location_id == m.rma_line_id.rma_id.warehouse_id.rma_input_loc_id
+            lambda m: m.location_id == m.rma_line_id.rma_id.warehouse_id.rma_repaired_loc_id
         )
         if moves:
-            self._reserve_line_lots(moves)
+            self._reserve_repaired_lots(moves)
         return moves.picking_id
 
     def action_approve_outcome(self):

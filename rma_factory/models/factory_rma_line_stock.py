@@ -8,6 +8,13 @@ class FactoryRmaLine(models.Model):
 
     _inherit = "factory.rma.line"
 
+    lot_repaired = fields.Boolean(
+        related="lot_id.rma_repaired",
+        string="Repaired Before",
+        groups="base.group_user",
+        help="The lot / serial number carries the repaired mark of an earlier RMA.",
+    )
+
     def _prepare_move_base_vals(self, qty, location, location_dest, kind):
         self.ensure_one()
         return {
@@ -59,8 +66,9 @@ class FactoryRmaLine(models.Model):
         replacement or send_back): the RMA's procurement group, the RMA link
         that every move the rules create carries (``rma_line_id``,
         ``rma_move_kind``), the promised date; send-backs take the
-        warehouse's RMA send-back route (from RMA/Input). Integrators add
-        their own values with ``super()``."""
+        warehouse's RMA send-back route (from RMA/Input), or its repaired
+        goods route (from RMA/Repaired) for the goods of a repair line.
+        Integrators add their own values with ``super()``."""
         self.ensure_one()
         rma = self.rma_id
         values = {
@@ -72,7 +80,11 @@ class FactoryRmaLine(models.Model):
             "rma_move_kind": kind,
         }
         if kind == "send_back":
-            values["route_ids"] = rma.warehouse_id.rma_send_back_route_id
+            values["route_ids"] = (
+                rma.warehouse_id.rma_repaired_route_id
+                if self.decided_outcome == "repair"
+                else rma.warehouse_id.rma_send_back_route_id
+            )
         return values
 
     def _prepare_replacement_procurement(self, qty):
@@ -127,8 +139,9 @@ class FactoryRmaLine(models.Model):
         )
 
     def _prepare_repair_vals(self, qty):
-        """Repair order on the goods in RMA/Input; repaired in place, then
-        sent back by an RMA delivery. Free (under warranty) by default."""
+        """Repair order on the goods in RMA/Input; the repaired goods go to
+        RMA/Repaired (客退品返修仓, STK-05), then back to the customer by an
+        RMA delivery. Free (under warranty) by default."""
         self.ensure_one()
         rma = self.rma_id
         warehouse = rma.warehouse_id
@@ -141,7 +154,7 @@ class FactoryRmaLine(models.Model):
             "company_id": rma.company_id.id,
             "picking_type_id": warehouse.repair_type_id.id,
             "product_location_src_id": warehouse.rma_input_loc_id.id,
-            "product_location_dest_id": warehouse.rma_input_loc_id.id,
+            "product_location_dest_id": warehouse.rma_repaired_loc_id.id,
             "under_warranty": self.service_charge != "charged",
             "rma_line_id": self.id,
             "internal_notes": self.description or False,
@@ -188,6 +201,11 @@ class FactoryRmaLine(models.Model):
         ):
             for move_line in move.move_line_ids:
                 lots[move_line.lot_id] -= move_line.quantity
+        # goods under repair leave RMA/Input for RMA/Repaired
+        for repair in self.repair_ids.filtered(lambda r: r.state != "cancel"):
+            lots[repair.lot_id] -= repair.product_uom._compute_quantity(
+                repair.product_qty, self.product_uom_id
+            )
         return {lot: qty for lot, qty in lots.items() if qty > 0}
 
     def _single_received_lot(self):
@@ -196,6 +214,49 @@ class FactoryRmaLine(models.Model):
             return self.lot_id
         lots = [lot for lot in self._received_lot_quantities() if lot]
         return lots[0] if len(lots) == 1 else self.env["stock.lot"]
+
+    def _reserve_repaired_lots(self, moves):
+        """Reserve RMA/Repaired goods for the deliveries of repaired goods
+        with the lot of their repair order, never another RMA's repaired
+        goods of the same product."""
+        generic = self.env["stock.move"]
+        for move in moves:
+            repairs = move.rma_line_id.repair_ids.filtered(lambda r: r.state == "done" and r.lot_id)
+            if move.product_id.tracking == "none" or not repairs:
+                generic |= move
+                continue
+            left = move.product_uom_qty
+            vals_list = []
+            for repair in repairs:
+                available = self.env["stock.quant"]._get_available_quantity(
+                    move.product_id, move.location_id, lot_id=repair.lot_id, strict=True
+                )
+                take = min(
+                    move.product_id.uom_id._compute_quantity(available, move.product_uom), left
+                )
+                if take <= 0:
+                    continue
+                vals_list.append(
+                    {
+                        "move_id": move.id,
+                        "picking_id": move.picking_id.id,
+                        "product_id": move.product_id.id,
+                        "product_uom_id": move.product_uom.id,
+                        "lot_id": repair.lot_id.id,
+                        "quantity": take,
+                        "location_id": move.location_id.id,
+                        "location_dest_id": move.location_dest_id.id,
+                        "company_id": move.company_id.id,
+                    }
+                )
+                left -= take
+            if vals_list:
+                self.env["stock.move.line"].create(vals_list)
+            else:
+                generic |= move
+        if generic:
+            generic._action_assign()
+        (moves - generic)._recompute_state()
 
     def _reserve_line_lots(self, moves):
         """Reserve RMA/Input goods for outgoing RMA moves with the lots the

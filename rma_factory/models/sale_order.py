@@ -11,6 +11,15 @@ class SaleOrder(models.Model):
         "factory.rma", "sale_order_id", string="RMAs", groups=RMA_READER_GROUPS
     )
     rma_count = fields.Integer(compute="_compute_rma_count", string="RMA Count")
+    rma_selloff_line_id = fields.Many2one(
+        "factory.rma.line",
+        "Sell-off of RMA Line",
+        index="btree_not_null",
+        copy=False,
+        readonly=True,
+        groups=RMA_READER_GROUPS,
+        help="Defective goods of this RMA line sold off to the customer of the order.",
+    )
 
     @api.depends("rma_ids")
     @api.depends_context("uid", "allowed_company_ids")

@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.tools import float_compare
 
 
 class StockMove(models.Model):
@@ -38,6 +39,9 @@ class StockMove(models.Model):
         rma_moves = moves.filtered("rma_line_id")
         if rma_moves:
             rma_moves._rma_set_received_lot()
+            sell_off = rma_moves.filtered(lambda m: m.rma_move_kind == "routing").rma_line_id
+            if sell_off:
+                sell_off.sudo()._selloff_moves_done(rma_moves.sudo())
             rmas = rma_moves.rma_line_id.rma_id
             rmas._sync_state_from_stock()
             rma_moves._rma_record_customer_steps()
@@ -60,6 +64,18 @@ class StockMove(models.Model):
             rmas._record_goods_received(receipts.picking_id)
         if shipped:
             rmas._record_goods_shipped(shipped)
+
+    def _action_assign(self, force_qty=False):
+        """A replacement waiting for its remake is ready once reserved."""
+        res = super()._action_assign(force_qty=force_qty)
+        waiting = (
+            self.filtered(lambda m: m.rma_move_kind == "replacement" and m.rma_line_id)
+            .rma_line_id.sudo()
+            .filtered(lambda line: line.remake_state == "waiting")
+        )
+        if waiting:
+            waiting._check_replacement_ready()
+        return res
 
     def _prepare_merge_moves_distinct_fields(self):
         """Odoo merges moves of one picking that look alike (same product,
@@ -120,3 +136,40 @@ class StockMove(models.Model):
         if self.rma_line_id:
             vals.update(rma_line_id=self.rma_line_id.id, rma_move_kind=self.rma_move_kind)
         return vals
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """Parts added to the repair of an RMA line come from the
+        warehouse's slow-moving store (呆滞品仓) when it holds them
+        (STK-15); otherwise from where the repair type takes parts."""
+        moves = super().create(vals_list)
+        parts = moves.filtered(
+            lambda m: (
+                m.repair_id.rma_line_id
+                and m.repair_line_type == "add"
+                and m.state not in ("done", "cancel")
+            )
+        )
+        if parts:
+            parts._rma_take_parts_from_slow_moving()
+        return moves
+
+    def _rma_take_parts_from_slow_moving(self):
+        for move in self:
+            slow = move.repair_id.rma_line_id.rma_id.warehouse_id.rma_slow_loc_id
+            if not slow or move.location_id == slow:
+                continue
+            available = self.env["stock.quant"]._get_available_quantity(move.product_id, slow)
+            needed = move.product_uom._compute_quantity(
+                move.product_uom_qty, move.product_id.uom_id
+            )
+            if (
+                float_compare(available, needed, precision_rounding=move.product_id.uom_id.rounding)
+                < 0
+            ):
+                continue
+            if move.move_line_ids:
+                move._do_unreserve()
+            move.location_id = slow
+            if move.state in ("confirmed", "partially_available"):
+                move._action_assign()

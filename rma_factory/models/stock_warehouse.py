@@ -23,6 +23,12 @@ class StockWarehouse(models.Model):
         "gives it the scrap loss account so that scrapping never touches the stock interim "
         "accounts.",
     )
+    rma_repaired_loc_id = fields.Many2one(
+        "stock.location",
+        "RMA Repaired Store",
+        check_company=True,
+        help="客退品返修仓: repaired RMA goods wait here for their outgoing check and delivery.",
+    )
     rma_in_type_id = fields.Many2one("stock.picking.type", "RMA Receipts", check_company=True)
     rma_int_type_id = fields.Many2one("stock.picking.type", "RMA Routing", check_company=True)
     rma_out_type_id = fields.Many2one("stock.picking.type", "RMA Deliveries", check_company=True)
@@ -30,8 +36,21 @@ class StockWarehouse(models.Model):
         "stock.route",
         "RMA Send-back Route",
         check_company=True,
-        help="Goods leaving RMA/Input for the customer (repaired or sent back as they are) "
+        help="Goods leaving RMA/Input for the customer (sent back as they are) "
         "through the warehouse's delivery steps.",
+    )
+    rma_repaired_route_id = fields.Many2one(
+        "stock.route",
+        "RMA Repaired Send-back Route",
+        check_company=True,
+        help="Repaired goods leaving RMA/Repaired for the customer through the warehouse's "
+        "delivery steps.",
+    )
+    rma_sell_off_route_id = fields.Many2one(
+        "stock.route",
+        "RMA Sell-off Route",
+        check_company=True,
+        help="Sale orders of defective goods sold off deliver from RMA/Defective.",
     )
 
     # ------------------------------------------------------------------
@@ -48,6 +67,7 @@ class StockWarehouse(models.Model):
             ("rma_input_loc_id", _("RMA Input"), "RMAIN"),
             ("rma_defective_loc_id", _("RMA Defective"), "RMADEF"),
             ("rma_slow_loc_id", _("RMA Slow-moving"), "RMASLOW"),
+            ("rma_repaired_loc_id", _("RMA Repaired"), "RMAREP"),
         ):
             values[field_name] = {
                 "name": name,
@@ -72,15 +92,23 @@ class StockWarehouse(models.Model):
         operation types and rules itself: they belong to the warehouse)."""
         res = super().write(vals)
         if "active" in vals:
-            self.with_context(active_test=False).rma_send_back_route_id.write(
-                {"active": vals["active"]}
-            )
+            warehouses = self.with_context(active_test=False)
+            (
+                warehouses.rma_send_back_route_id
+                | warehouses.rma_repaired_route_id
+                | warehouses.rma_sell_off_route_id
+            ).write({"active": vals["active"]})
         return res
 
     def _rma_locations(self):
-        """The RMA places of the warehouses (quarantine, defective and
-        slow-moving stores)."""
-        return self.rma_input_loc_id | self.rma_defective_loc_id | self.rma_slow_loc_id
+        """The RMA places of the warehouses (quarantine, defective,
+        slow-moving and repaired stores)."""
+        return (
+            self.rma_input_loc_id
+            | self.rma_defective_loc_id
+            | self.rma_slow_loc_id
+            | self.rma_repaired_loc_id
+        )
 
     # ------------------------------------------------------------------
     # Operation types and their sequences
@@ -185,31 +213,52 @@ class StockWarehouse(models.Model):
         rules = super().get_rules_dict()
         customers, _supplier = self._get_partner_locations()
         for warehouse in self:
-            rules[warehouse.id]["rma_send_back"] = [
-                self.Routing(
-                    warehouse.rma_input_loc_id, customers, warehouse.rma_out_type_id, "pull"
-                )
-            ]
+            for key, source in (
+                ("rma_send_back", warehouse.rma_input_loc_id),
+                ("rma_repaired_send_back", warehouse.rma_repaired_loc_id),
+                ("rma_sell_off", warehouse.rma_defective_loc_id),
+            ):
+                rules[warehouse.id][key] = [
+                    self.Routing(source, customers, warehouse.rma_out_type_id, "pull")
+                ]
         return rules
 
     def _get_routes_values(self):
+        """RMA routes: goods sent back from RMA/Input, repaired goods from
+        RMA/Repaired, and sell-off orders from RMA/Defective; none is
+        selectable on products, the RMA (or the sell-off order line) picks
+        it."""
         values = super()._get_routes_values()
-        values["rma_send_back_route_id"] = {
-            "routing_key": "rma_send_back",
-            "depends": ["delivery_steps", "name"],
-            "route_update_values": {
-                "name": _("%(warehouse)s: RMA send-back", warehouse=self.name),
-                "active": self.active,
-            },
-            "route_create_values": {
-                "product_selectable": False,
-                "product_categ_selectable": False,
-                "warehouse_selectable": False,
-                "company_id": self.company_id.id,
-                "sequence": 50,
-            },
-            "rules_values": {"active": True, "procure_method": "make_to_stock"},
-        }
+        for field_name, key, name in (
+            (
+                "rma_send_back_route_id",
+                "rma_send_back",
+                _("%(warehouse)s: RMA send-back", warehouse=self.name),
+            ),
+            (
+                "rma_repaired_route_id",
+                "rma_repaired_send_back",
+                _("%(warehouse)s: RMA repaired goods", warehouse=self.name),
+            ),
+            (
+                "rma_sell_off_route_id",
+                "rma_sell_off",
+                _("%(warehouse)s: RMA sell-off", warehouse=self.name),
+            ),
+        ):
+            values[field_name] = {
+                "routing_key": key,
+                "depends": ["delivery_steps", "name"],
+                "route_update_values": {"name": name, "active": self.active},
+                "route_create_values": {
+                    "product_selectable": False,
+                    "product_categ_selectable": False,
+                    "warehouse_selectable": False,
+                    "company_id": self.company_id.id,
+                    "sequence": 50,
+                },
+                "rules_values": {"active": True, "procure_method": "make_to_stock"},
+            }
         return values
 
     # ------------------------------------------------------------------

@@ -28,6 +28,10 @@ class RmaCommon(TransactionCase):
         # installed in the same database.
         if "quality_inspection" in cls.policy._fields:
             cls.policy.quality_inspection = False
+        # ... and the outgoing quality check of the transfers leaving the RMA
+        # stores (the quality tests switch it on where they test it)
+        if "outgoing_check" in cls.policy._fields:
+            cls.policy.outgoing_check = False
 
         cls.categ = cls.env["product.category"].create(
             {"name": "Moulds", "rma_warranty_months": 12}

@@ -72,6 +72,8 @@ class ParallelMixin:
             vals = {"escalation_user_id": False}
             if "quality_inspection" in policy._fields:
                 vals["quality_inspection"] = False
+            if "outgoing_check" in policy._fields:
+                vals["outgoing_check"] = False
             policy.write(vals)
             product = env["product.product"].create(
                 {

@@ -181,6 +181,11 @@ LINE_FIELDS = {
     "needs_outcome_approval": INTERNAL,
     "replacement_special_request": INTERNAL,
     "replacement_special_note": INTERNAL,
+    "remake_state": INTERNAL,
+    "selloff_partner_id": INTERNAL,  # the buyer of defective goods
+    "selloff_price_unit": INTERNAL,
+    "selloff_order_ids": INTERNAL,
+    "lot_repaired": INTERNAL,
     # eligibility
     "delivery_date": INTERNAL,
     "warranty_end_date": INTERNAL,
@@ -222,9 +227,10 @@ PARTNER_FIELDS = {
 #: a portal user may still read without ``groups``: none (each addon marks
 #: its own fields internal).
 LEFT_FOR_ADDONS = {"factory.rma": set(), "factory.rma.line": set()}
-#: Links to stock moves, transfers and repair orders: these documents stay
-#: behind their own access rights (an accountant reads no repair order).
-DOCUMENT_LINKS = {"picking_ids", "repair_ids", "move_ids"}
+#: Links to stock moves, transfers, repair orders and sell-off sale orders:
+#: these documents stay behind their own access rights (an accountant reads
+#: no repair order).
+DOCUMENT_LINKS = {"picking_ids", "repair_ids", "move_ids", "selloff_order_ids"}
 ADDON_MODULES = ("rma_factory_quality", "rma_factory_account")
 #: Framework fields (mail, portal, rating mixins; ORM magic fields): their
 #: own modules decide who reads them.

@@ -108,7 +108,7 @@ class TestRmaFlow(RmaCommon):
         repair.action_repair_end()
         self.assertEqual(rma.line_ids.qty_repaired, 3)
         send_back = self._pickings_of_kind(rma, "send_back")
-        self.assertEqual(send_back.location_id, self.input_loc)
+        self.assertEqual(send_back.location_id, self.warehouse.rma_repaired_loc_id)
         self.assertEqual(send_back.move_ids.move_line_ids.lot_id, self.lot2)
         self._validate(send_back)
         self.assertEqual(self._qty(self.mould, self.input_loc, self.lot2), 0)

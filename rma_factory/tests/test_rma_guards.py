@@ -208,6 +208,10 @@ class TestRmaMoreGuards(RmaCommon):
         self._approve(rma)
         self._receive(rma)
         self._decide(rma, "sell_off")
+        buyer = self.env["res.partner"].create({"name": "ScrapCo"})
+        rma.line_ids.with_user(self.user_cs).write(
+            {"selloff_partner_id": buyer.id, "selloff_price_unit": 10.0}
+        )
         rma.action_judge()
         with self.assertRaises(UserError):
             rma.action_process()

@@ -73,6 +73,8 @@ class TestRmaOdooAccess(RmaCommon):
             order.order_line,
             order.picking_ids,
             order.picking_ids.move_ids,
+            order.picking_ids.move_line_ids,
+            self.lot1,
             order.procurement_group_id,
             receipt,
             receipt.move_ids,

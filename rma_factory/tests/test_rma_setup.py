@@ -32,13 +32,16 @@ class TestRmaSetup(RmaCommon):
             (wh.rma_input_loc_id, wh.rma_out_type_id, wh.rma_scrap_loc_id),
             (input_loc, out_type, scrap),
         )
-        # input, defective, slow-moving and scrap
+        # input, defective, slow-moving, repaired and scrap
         self.assertEqual(
             self.env["stock.location"].search_count(
                 [("location_id", "=", wh.view_location_id.id), ("name", "like", "RMA")]
             ),
-            4,
+            5,
         )
+        self.assertEqual(wh.rma_repaired_loc_id.complete_name, "WH2/RMA Repaired")
+        self.assertEqual(wh.rma_repaired_route_id.rule_ids.location_src_id, wh.rma_repaired_loc_id)
+        self.assertEqual(wh.rma_sell_off_route_id.rule_ids.location_src_id, wh.rma_defective_loc_id)
         self.assertEqual(
             self.env["stock.picking.type"].search_count(
                 [("warehouse_id", "=", wh.id), ("sequence_code", "like", "RMA-")]

@@ -67,6 +67,11 @@ class TestRmaTwoLinesOneProduct(RmaCommon):
 
     def _run_outcome(self, rma, outcome, destination):
         self._decide(rma, outcome, destination)
+        if outcome == "sell_off":
+            buyer = self.env["res.partner"].create({"name": "ScrapCo"})
+            rma.line_ids.with_user(self.user_cs).write(
+                {"selloff_partner_id": buyer.id, "selloff_price_unit": 10.0}
+            )
         rma.with_user(self.user_cs).action_judge()
         if outcome in ("scrap", "sell_off") or destination == "scrap":
             rma.line_ids.with_user(self.user_gm).action_approve_outcome()

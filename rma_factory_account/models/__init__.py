@@ -12,6 +12,7 @@ from . import factory_rma_handling_time
 from . import factory_rma_interim
 from . import factory_rma_line
 from . import factory_rma_line_writedown
+from . import factory_rma_line_selloff
 from . import factory_rma_line_charge
 from . import factory_rma_line_cost
 from . import factory_rma_misjudgment

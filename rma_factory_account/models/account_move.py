@@ -51,6 +51,16 @@ class AccountMove(models.Model):
         help="Loss this entry adds (negative: takes back) for the defective goods.",
     )
 
+    rma_selloff_invoice_id = fields.Many2one(
+        "account.move",
+        "Sell-off Invoice",
+        index="btree_not_null",
+        copy=False,
+        readonly=True,
+        groups="base.group_user",
+        help="Invoice of sold-off defective goods whose write-down this entry releases.",
+    )
+
     @api.depends(
         "move_type",
         "commercial_partner_id",
@@ -157,6 +167,7 @@ class AccountMove(models.Model):
                 plan.append(lines)
         if plan:
             self.env["account.move.line"]._reconcile_plan(plan)
+        posted._rma_release_selloff_writedowns()
         posted.rma_id._sync_state_from_stock()
         posted.rma_id._close_refund_escalations()
         notes = posted.filtered(lambda m: m.rma_id and m.move_type == "out_refund")
@@ -262,3 +273,31 @@ class AccountMove(models.Model):
         ):
             return "scrap"
         return False
+
+    def _rma_release_selloff_writedowns(self):
+        """Posting the invoice of sold-off defective goods (an accountant's
+        act) posts the release of their write-down: the loss booked on the
+        units sold meets the revenue (once per invoice)."""
+        invoices = self.filtered(lambda m: m.move_type == "out_invoice")
+        if not invoices:
+            return
+        released = (
+            self.sudo()
+            .search([("rma_selloff_invoice_id", "in", invoices.ids), ("state", "!=", "cancel")])
+            .rma_selloff_invoice_id
+        )
+        releases = self.browse()
+        for invoice in invoices - released:
+            for aml in invoice.invoice_line_ids:
+                rma_line = aml.sale_line_ids.order_id.sudo().rma_selloff_line_id[:1]
+                if not rma_line:
+                    continue
+                qty = aml.product_uom_id._compute_quantity(aml.quantity, aml.product_id.uom_id)
+                amount = rma_line._selloff_release_amount(qty)
+                if invoice.company_currency_id.is_zero(amount):
+                    continue
+                releases |= self.create(
+                    rma_line._prepare_selloff_release_move_vals(invoice, amount, qty)
+                )
+        if releases:
+            releases._post(soft=False)

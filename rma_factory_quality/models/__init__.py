@@ -13,6 +13,9 @@ from . import factory_rma_8d_discipline
 from . import factory_rma_review
 from . import factory_rma
 from . import factory_rma_line
+from . import factory_rma_line_oqc
 from . import factory_rma_policy
 from . import stock_move
+from . import stock_picking
+from . import factory_rma_oqc
 from . import factory_rma_customer_message

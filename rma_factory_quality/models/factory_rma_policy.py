@@ -14,6 +14,13 @@ class FactoryRmaPolicy(models.Model):
         help="Received goods get a quality inspection that decides their outcome; when off, "
         "outcomes are decided by hand on the RMA.",
     )
+    outgoing_check = fields.Boolean(
+        "Outgoing Quality Check",
+        default=True,
+        help="Repaired goods, goods sent back and goods returned to sellable stock pass an "
+        "outgoing quality check (OQC) before their transfer can be validated; goods returned "
+        "to sellable stock also need the Quality Manager's sign-off.",
+    )
     sample_percent = fields.Float(
         "Minimum Sample (%)",
         default=MIN_SAMPLE_PERCENT,
