@@ -15,5 +15,3 @@ from . import factory_rma
 from . import factory_rma_line
 from . import factory_rma_policy
 from . import stock_move
-from . import factory_rma_quality_demo
-from . import factory_rma_deadline_report
