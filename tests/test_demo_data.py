@@ -9,7 +9,7 @@ from collections import Counter
 
 from odoo.tests import TransactionCase
 
-ADDONS = ("rma_factory", "rma_factory_quality", "rma_factory_account")
+ADDONS = ("rma_factory", "rma_factory_quality", "rma_factory_account", "rma_factory_supplier")
 
 # RMAs each addon's demo leaves, by (state, type).
 DEMO_RMAS = {
