@@ -249,17 +249,19 @@ class FactoryRmaSupplierReturn(models.Model):
 
     def _defective_available(self):
         """Units of the line that reached RMA/Defective and are on no other
-        active return, never more than the store holds of the lot."""
+        active return, never more than the store holds of the lot (stock
+        figures read as superuser: quality and customer service have no
+        stock rights)."""
         self.ensure_one()
-        self = self.sudo()  # noqa: PLW0642 (stock figures for users without stock rights)
-        line = self.line_id
-        defective = self._warehouse().rma_defective_loc_id
+        sreturn = self.sudo()
+        line = sreturn.line_id
+        defective = sreturn._warehouse().rma_defective_loc_id
         routed = 0.0
         for move in line.move_ids.filtered(
             lambda m: m.state == "done" and m.location_dest_id._child_of(defective)
         ):
             routed += move.product_uom._compute_quantity(move.quantity, line.product_id.uom_id)
-        others = self.search(
+        others = sreturn.search(
             [
                 ("line_id", "=", line.id),
                 ("state", "!=", "cancelled"),
@@ -267,13 +269,13 @@ class FactoryRmaSupplierReturn(models.Model):
             ]
         )
         routed -= sum(others.mapped("qty_defective"))
-        on_hand = self.env["stock.quant"]._get_available_quantity(
-            line.product_id, defective, lot_id=self.lot_id or None, strict=False
+        on_hand = sreturn.env["stock.quant"]._get_available_quantity(
+            line.product_id, defective, lot_id=sreturn.lot_id or None, strict=False
         )
-        if self.state == "confirmed":
+        if sreturn.state == "confirmed":
             # reserved by this return's own transfer
             on_hand += sum(
-                self.move_ids.filtered(
+                sreturn.move_ids.filtered(
                     lambda m: m.location_id._child_of(defective) and m.state != "done"
                 ).mapped("quantity")
             )
@@ -284,10 +286,13 @@ class FactoryRmaSupplierReturn(models.Model):
         self.ensure_one()
         if not self.lot_id:
             return 0.0
-        self = self.sudo()  # noqa: PLW0642 (stock figures for users without stock rights)
+        sreturn = self.sudo()
         return max(
-            self.env["stock.quant"]._get_available_quantity(
-                self.product_id, self._warehouse().lot_stock_id, lot_id=self.lot_id, strict=False
+            sreturn.env["stock.quant"]._get_available_quantity(
+                sreturn.product_id,
+                sreturn._warehouse().lot_stock_id,
+                lot_id=sreturn.lot_id,
+                strict=False,
             ),
             0.0,
         )
