@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from .factory_rma_supplier_return import SUPPLIER_RETURN_READERS
+
 
 class AccountMove(models.Model):
     """Vendor credit and debit notes of a supplier return; a posted credit
@@ -13,14 +15,14 @@ class AccountMove(models.Model):
         index="btree_not_null",
         copy=False,
         readonly=True,
-        groups="base.group_user",
+        groups=SUPPLIER_RETURN_READERS,
     )
     rma_supplier_recovery = fields.Selection(
         [("goods", "Returned goods"), ("costs", "Costs of the defect")],
         "Supplier Recovery",
         copy=False,
         readonly=True,
-        groups="base.group_user",
+        groups=SUPPLIER_RETURN_READERS,
     )
 
     def _post(self, soft=True):

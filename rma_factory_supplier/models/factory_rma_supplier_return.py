@@ -9,6 +9,13 @@ RMA_USER = "rma_factory.group_rma_user"
 RETURN_GROUPS = [QUALITY_INSPECTOR, RMA_USER]
 #: RMA states in which judged goods can go back to the vendor.
 RETURN_RMA_STATES = ("judged", "processing", "done")
+#: who reads supplier returns; the relations added to Odoo's pickings, moves
+#: and invoices carry these groups, so that their other readers (a
+#: salesperson, an auditor) read them as before.
+SUPPLIER_RETURN_READERS = (
+    "rma_factory.group_rma_user,rma_factory_quality.group_quality_inspector,"
+    "stock.group_stock_user,account.group_account_invoice"
+)
 
 
 class FactoryRmaSupplierReturn(models.Model):
@@ -448,6 +455,9 @@ class FactoryRmaSupplierReturn(models.Model):
         """Create the return transfers (from RMA/Defective, and from WH/Stock
         for a batch defect) to the vendor, reserved on the supplier lot."""
         self._lock_for_update()
+        # two returns of one line confirmed at once decide on the same
+        # defective units: the later transaction is retried on fresh data
+        self._serialize_on(self.line_id)
         self._check_can_confirm()
         for sreturn in self:
             sreturn._create_return_pickings()

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .factory_rma_supplier_return import SUPPLIER_RETURN_READERS
+
 
 class StockPicking(models.Model):
     """A validated return or replacement picking updates its supplier return."""
@@ -12,6 +14,7 @@ class StockPicking(models.Model):
         compute="_compute_rma_supplier_return_id",
         store=True,
         index="btree_not_null",
+        groups=SUPPLIER_RETURN_READERS,
     )
 
     @api.depends("move_ids.rma_supplier_return_id")
