@@ -4,14 +4,15 @@
 # Environment knobs (all optional):
 #   RMA_ADDONS             comma-separated addons to install
 #                          (default: rma_factory,rma_factory_quality,rma_factory_account,
-#                          rma_factory_dashboard)
+#                          rma_factory_dashboard,
+#                          rma_factory_supplier)
 #   RMA_EXTRA_ADDONS_PATH  comma-separated addons directories put in front of the repository
 #   PG_CLUSTER             "<version> <name>" of the Debian cluster to start when PostgreSQL is
 #                          down (default: the pg_lsclusters cluster on port ${PGPORT:-5432},
 #                          else the first one listed, else "15 main")
 
 RMA_REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-RMA_DEFAULT_ADDONS="rma_factory,rma_factory_quality,rma_factory_account,rma_factory_dashboard"
+RMA_DEFAULT_ADDONS="rma_factory,rma_factory_quality,rma_factory_account,rma_factory_dashboard,rma_factory_supplier"
 RMA_ADDONS="${RMA_ADDONS:-$RMA_DEFAULT_ADDONS}"
 RMA_LOCAL_DIR="$RMA_REPO_ROOT/.local"
 

@@ -2,8 +2,8 @@
 # Start a local RMA Factory demo server on http://localhost:8069 (login admin / admin).
 #
 # First run: creates database rma_demo with demo data and Simplified Chinese loaded, installing
-# rma_factory, rma_factory_quality, rma_factory_account and rma_factory_dashboard. Later runs
-# reuse that database
+# rma_factory, rma_factory_quality, rma_factory_account, rma_factory_dashboard and
+# rma_factory_supplier. Later runs reuse that database
 # (and install any of those addons that are missing). Extra arguments go to the Odoo server,
 # e.g. ./setup/run.sh --dev=xml
 #

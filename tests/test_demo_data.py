@@ -9,7 +9,7 @@ from collections import Counter
 
 from odoo.tests import TransactionCase
 
-ADDONS = ("rma_factory", "rma_factory_quality", "rma_factory_account")
+ADDONS = ("rma_factory", "rma_factory_quality", "rma_factory_account", "rma_factory_supplier")
 
 # RMAs each addon's demo leaves, by (state, type).
 DEMO_RMAS = {
@@ -34,6 +34,8 @@ DEMO_RMAS = {
         ("received", "return"): 3,
         ("processing", "return"): 7,
     },
+    # the supplier return: its customer refund waits for the credit note
+    "rma_factory_supplier": {("processing", "return"): 1},
 }
 DEMO_INSPECTIONS = {"draft": 1, "in_progress": 1, "waiting": 1, "done": 7}
 DEMO_8D = {"draft": 1, "in_progress": 1, "review": 1, "approved": 1, "sent": 1, "closed": 1}
@@ -85,6 +87,16 @@ class TestDemoData(TransactionCase):
                 Counter(rmas.inspection_ids.mapped("state")), Counter(DEMO_INSPECTIONS)
             )
             self.assertEqual(Counter(rmas.eightd_ids.mapped("state")), Counter(DEMO_8D))
+        supplier = self.env.ref("base.module_rma_factory_supplier")
+        if supplier.demo:
+            rma = self._demo_records("rma_factory_supplier", "factory.rma")
+            sreturn = rma.supplier_return_ids
+            self.assertEqual(sreturn.mapped("state"), ["done"], "shipped back to the vendor")
+            self.assertEqual(sreturn.purchase_line_id.qty_received, 18, "20 received, 2 back")
+            report = rma.supplier_8d_ids
+            self.assertEqual(report.mapped("state"), ["in_progress"], "its 8D in progress")
+            self.assertTrue(report.supplier_deadline)
+            self.assertFalse(report.date_supplier_replied)
 
     def test_demo_portal_user_and_requests(self):
         """The README's demo portal user (dealer.b / dealer.b) exists with

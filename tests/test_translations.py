@@ -9,7 +9,13 @@ from odoo.tests import TransactionCase
 from odoo.tools.translate import TranslationModuleReader
 
 ROOT = Path(__file__).resolve().parent.parent
-ADDONS = ("rma_factory", "rma_factory_quality", "rma_factory_account", "rma_factory_dashboard")
+ADDONS = (
+    "rma_factory",
+    "rma_factory_quality",
+    "rma_factory_account",
+    "rma_factory_dashboard",
+    "rma_factory_supplier",
+)
 
 
 class TestTranslations(TransactionCase):

@@ -231,7 +231,7 @@ LEFT_FOR_ADDONS = {"factory.rma": set(), "factory.rma.line": set()}
 #: these documents stay behind their own access rights (an accountant reads
 #: no repair order).
 DOCUMENT_LINKS = {"picking_ids", "repair_ids", "move_ids", "selloff_order_ids"}
-ADDON_MODULES = ("rma_factory_quality", "rma_factory_account")
+ADDON_MODULES = ("rma_factory_quality", "rma_factory_account", "rma_factory_supplier")
 #: Framework fields (mail, portal, rating mixins; ORM magic fields): their
 #: own modules decide who reads them.
 FRAMEWORK_MODELS = ("mail.thread", "mail.activity.mixin", "portal.mixin", "rating.mixin")

@@ -2,7 +2,7 @@ from odoo.tests import Form, new_test_user, tagged
 
 from .common import RmaCommon
 
-RMA_MODULES = ("rma_factory", "rma_factory_quality", "rma_factory_account")
+RMA_MODULES = ("rma_factory", "rma_factory_quality", "rma_factory_account", "rma_factory_supplier")
 
 
 @tagged("post_install", "-at_install")

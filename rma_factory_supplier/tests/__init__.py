@@ -1,0 +1,3 @@
+from . import test_supplier_return
+from . import test_supplier_recovery
+from . import test_supplier_8d
