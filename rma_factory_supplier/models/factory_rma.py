@@ -110,6 +110,15 @@ class FactoryRma(models.Model):
         self.ensure_one()
         self._check_group("rma_factory.group_rma_user", _("write the customer reply"))
         self._check_state(("judged", "processing", "done"), _("Quoting the supplier's 8D"))
+        if self.reply_state in ("sent", "accepted", "deemed_accepted"):
+            raise UserError(
+                _(
+                    "%s: the customer reply was sent and waits for, or has, the customer's "
+                    "answer; quote the supplier's 8D in the next version, after the customer "
+                    "did not accept the reply.",
+                    self.name,
+                )
+            )
         reports = self.sudo().supplier_8d_ids.filtered(
             lambda r: r.date_supplier_replied and r.state != "cancelled"
         )

@@ -133,3 +133,29 @@ class TestSupplier8d(SupplierCommon, RmaCalendarCommon):
             "[supplier] checks every capacitor batch", self.rma.customer_corrective_action
         )
         self.assertIn(self.supplier, self.rma._confidential_partners())
+
+    def test_no_quote_into_a_reply_the_customer_holds(self):
+        """Once the reply went out, its text is what the customer received:
+        quoting the vendor is refused on the server (not only hidden) until
+        the customer did not accept it."""
+        self.sreturn.with_user(self.user_qi).action_create_supplier_8d()
+        report = self.sreturn.eightd_id
+        report.sudo().write(
+            {
+                "state": "in_progress",
+                "date_supplier_requested": datetime(2026, 3, 3, 2, 0),
+                "supplier_root_cause": "PowerCo used capacitors of batch C12, undersized.",
+                "supplier_corrective_action": "POWERCO checks every capacitor batch.",
+            }
+        )
+        report.with_user(self.user_qi).action_supplier_replied()
+        self.rma.sudo().write({"customer_cause": "Undersized capacitors."})
+        self.rma.sudo()._mark_reply_sent()
+        with self.assertRaises(UserError) as caught:
+            self.rma.with_user(self.user_cs).action_quote_supplier_8d()
+        self.assertIn("customer reply was sent", str(caught.exception))
+        self.env.invalidate_all()
+        self.assertEqual(self.rma.customer_cause, "Undersized capacitors.")
+        self.rma.with_user(self.user_cs).action_reply_rejected()
+        self.rma.with_user(self.user_cs).action_quote_supplier_8d()
+        self.assertIn("[supplier] used capacitors", self.rma.customer_cause)
