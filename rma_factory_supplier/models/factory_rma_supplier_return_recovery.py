@@ -166,11 +166,26 @@ class FactoryRmaSupplierReturn(models.Model):
             "rma_supplier_recovery": "goods",
         }
 
+    def _prepare_recovery_item_vals(self):
+        """What makes a line of a vendor credit or debit note a supplier
+        recovery of the RMA line: the RMA cost ledger reads it (negative
+        cost, borne by the supplier) and the item carries the supplier's
+        analytic account of the "RMA Responsibility" plan."""
+        self.ensure_one()
+        line = self.line_id.sudo()
+        return {
+            "rma_line_id": line.id,
+            "rma_cost_type": "supplier_recovery",
+            "rma_cost_party": "supplier",
+            "analytic_distribution": line._rma_analytic_distribution(),
+        }
+
     def _prepare_vendor_credit_line_vals(self, qty):
         self.ensure_one()
         bill_line = self._vendor_bill_line()
         po_line = self.purchase_line_id.sudo()
         vals = {
+            **self._prepare_recovery_item_vals(),
             "product_id": self.product_id.id,
             "name": _(
                 "%(product)s returned (%(lot)s)",
@@ -311,6 +326,7 @@ class FactoryRmaSupplierReturn(models.Model):
     def _prepare_vendor_debit_line_vals(self, product, qty, price):
         self.ensure_one()
         return {
+            **self._prepare_recovery_item_vals(),
             "product_id": product.id,
             "name": product.display_name,
             "quantity": qty,

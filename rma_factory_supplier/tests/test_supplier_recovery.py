@@ -24,6 +24,20 @@ class TestSupplierRecovery(SupplierCommon):
         self._validate(self.sreturn.picking_ids)
         self.assertEqual(self.sreturn.state, "done")
 
+    def _assert_ledger_recovery(self, amount):
+        """The recovery shows in the RMA cost ledger as a negative cost of
+        the RMA line borne by the supplier, with the supplier's analytic."""
+        self.env.flush_all()
+        rows = self.env["factory.rma.cost"].search(
+            [("rma_line_id", "=", self.rma.line_ids.id), ("cost_type", "=", "supplier_recovery")]
+        )
+        self.assertAlmostEqual(sum(rows.mapped("amount")), amount)
+        self.assertEqual(set(rows.mapped("party")), {"supplier"})
+        self.assertTrue(all(rows.mapped("is_recovery")))
+        analytic = self.env.ref("rma_factory_account.analytic_responsibility_supplier")
+        for item in rows.move_line_id:
+            self.assertIn(str(analytic.id), item.analytic_distribution or {})
+
     def test_vendor_credit_note_priced_from_the_bill(self):
         self.assertEqual(self.bill.amount_total, 339.0)
         # nothing left for the vendor yet: nothing to credit
@@ -62,6 +76,7 @@ class TestSupplierRecovery(SupplierCommon):
         self.assertEqual(self.sreturn.qty_credited, 4)
         self.assertAlmostEqual(self.sreturn.recovery_amount, 135.6)
         self.assertAlmostEqual(self.rma.supplier_recovery_amount, 135.6)
+        self._assert_ledger_recovery(-120.0)
         # a replacement is no longer possible: the goods are credited
         with self.assertRaises(UserError):
             self.sreturn.with_user(self.user_qi).action_request_replacement()
@@ -87,6 +102,7 @@ class TestSupplierRecovery(SupplierCommon):
         note.with_user(self.user_accountant).action_post()
         self.assertEqual(note.amount_residual, 250.0, "stays as credit with the vendor")
         self.assertEqual(self.sreturn.recovery_amount, 250.0)
+        self._assert_ledger_recovery(-250.0)
         self.assertEqual(self.bill.amount_residual, 339.0, "the goods bill is untouched")
 
     def test_replacement_received_back_into_stock(self):
