@@ -219,78 +219,64 @@ class FactoryRmaLine(models.Model):
         """Reserve RMA/Repaired goods for the deliveries of repaired goods
         with the lot of their repair order, never another RMA's repaired
         goods of the same product."""
-        generic = self.env["stock.move"]
-        for move in moves:
+
+        def repaired_lots(move):
             repairs = move.rma_line_id.repair_ids.filtered(lambda r: r.state == "done" and r.lot_id)
-            if move.product_id.tracking == "none" or not repairs:
-                generic |= move
-                continue
-            left = move.product_uom_qty
-            vals_list = []
             for repair in repairs:
                 available = self.env["stock.quant"]._get_available_quantity(
                     move.product_id, move.location_id, lot_id=repair.lot_id, strict=True
                 )
-                take = min(
-                    move.product_id.uom_id._compute_quantity(available, move.product_uom), left
+                yield (
+                    repair.lot_id,
+                    move.product_id.uom_id._compute_quantity(available, move.product_uom),
                 )
-                if take <= 0:
-                    continue
-                vals_list.append(
-                    {
-                        "move_id": move.id,
-                        "picking_id": move.picking_id.id,
-                        "product_id": move.product_id.id,
-                        "product_uom_id": move.product_uom.id,
-                        "lot_id": repair.lot_id.id,
-                        "quantity": take,
-                        "location_id": move.location_id.id,
-                        "location_dest_id": move.location_dest_id.id,
-                        "company_id": move.company_id.id,
-                    }
-                )
-                left -= take
-            if vals_list:
-                self.env["stock.move.line"].create(vals_list)
-            else:
-                generic |= move
-        if generic:
-            generic._action_assign()
-        (moves - generic)._recompute_state()
+
+        self._reserve_on_lots(moves, repaired_lots)
 
     def _reserve_line_lots(self, moves):
         """Reserve RMA/Input goods for outgoing RMA moves with the lots the
         line received, never another RMA's goods of the same product."""
+        self._reserve_on_lots(
+            moves, lambda move: move.rma_line_id._received_lot_quantities().items()
+        )
+
+    def _reserve_on_lots(self, moves, lot_quantities):
+        """Reserve each of ``moves`` on the lots ``lot_quantities(move)``
+        yields as (lot, quantity in the move's unit), up to the move's
+        quantity; untracked products, and moves for which no lot has a
+        quantity, get Odoo's own reservation."""
         generic = self.env["stock.move"]
+        vals_list = []
         for move in moves:
-            line = move.rma_line_id
-            if line.product_id.tracking == "none":
-                generic |= move
-                continue
             left = move.product_uom_qty
-            vals_list = []
-            for lot, qty in line._received_lot_quantities().items():
-                take = min(qty, left)
-                if take <= 0:
-                    continue
-                vals_list.append(
-                    {
-                        "move_id": move.id,
-                        "picking_id": move.picking_id.id,
-                        "product_id": move.product_id.id,
-                        "product_uom_id": move.product_uom.id,
-                        "lot_id": lot.id,
-                        "quantity": take,
-                        "location_id": move.location_id.id,
-                        "location_dest_id": move.location_dest_id.id,
-                        "company_id": move.company_id.id,
-                    }
-                )
-                left -= take
-            if vals_list:
-                self.env["stock.move.line"].create(vals_list)
-            else:
+            reserved = False
+            if move.product_id.tracking != "none":
+                for lot, qty in lot_quantities(move):
+                    take = min(qty, left)
+                    if take <= 0:
+                        continue
+                    vals_list.append(self._prepare_lot_reservation_vals(move, lot, take))
+                    reserved = True
+                    left -= take
+            if not reserved:
                 generic |= move
+        if vals_list:
+            self.env["stock.move.line"].create(vals_list)
         if generic:
             generic._action_assign()
         (moves - generic)._recompute_state()
+
+    def _prepare_lot_reservation_vals(self, move, lot, quantity):
+        """Values of the move line that reserves ``quantity`` of ``lot`` for
+        ``move``."""
+        return {
+            "move_id": move.id,
+            "picking_id": move.picking_id.id,
+            "product_id": move.product_id.id,
+            "product_uom_id": move.product_uom.id,
+            "lot_id": lot.id,
+            "quantity": quantity,
+            "location_id": move.location_id.id,
+            "location_dest_id": move.location_dest_id.id,
+            "company_id": move.company_id.id,
+        }

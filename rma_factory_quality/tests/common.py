@@ -49,3 +49,29 @@ class QualityCommon(RmaCommon):
         inspection = inspection.with_user(user or self.user_qi)
         inspection.write(vals)
         return inspection
+
+    def _write_and_approve_8d(self, report):
+        """The inspector starts ``report``, records a verified cause with a
+        corrective and a preventive action done and submits it; the Quality
+        Manager approves it."""
+        report = report.with_user(self.user_qi)
+        report.action_start()
+        report.write(
+            {
+                "cause_ids": [
+                    Command.create(
+                        {"category": "method", "name": "Wrong engraving program", "verified": True}
+                    )
+                ],
+                "action_ids": [
+                    Command.create(
+                        {"kind": "corrective", "name": "Check program", "date_done": "2026-03-01"}
+                    ),
+                    Command.create(
+                        {"kind": "preventive", "name": "Update FMEA", "date_done": "2026-03-01"}
+                    ),
+                ],
+            }
+        )
+        report.action_submit_review()
+        report.with_user(self.user_qm).action_approve()

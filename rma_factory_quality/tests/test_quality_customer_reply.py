@@ -1,4 +1,3 @@
-from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import Form, new_test_user, tagged
 
@@ -34,26 +33,7 @@ class TestQualityCustomerReply(QualityCommon):
         )
         inspection.action_done()
         report = inspection.eightd_id.with_user(self.user_qi)
-        report.action_start()
-        report.write(
-            {
-                "cause_ids": [
-                    Command.create(
-                        {"category": "method", "name": "Wrong engraving program", "verified": True}
-                    )
-                ],
-                "action_ids": [
-                    Command.create(
-                        {"kind": "corrective", "name": "Check program", "date_done": "2026-03-01"}
-                    ),
-                    Command.create(
-                        {"kind": "preventive", "name": "Update FMEA", "date_done": "2026-03-01"}
-                    ),
-                ],
-            }
-        )
-        report.action_submit_review()
-        report.with_user(self.user_qm).action_approve()
+        self._write_and_approve_8d(report)
         return report
 
     def _send_8d(self, report):

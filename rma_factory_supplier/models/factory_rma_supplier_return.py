@@ -493,19 +493,10 @@ class FactoryRmaSupplierReturn(models.Model):
             moves._action_assign()
             return
         moves.move_line_ids.unlink()
+        RmaLine = self.env["factory.rma.line"]
         self.env["stock.move.line"].sudo().create(
             [
-                {
-                    "move_id": move.id,
-                    "picking_id": move.picking_id.id,
-                    "product_id": move.product_id.id,
-                    "product_uom_id": move.product_uom.id,
-                    "lot_id": self.lot_id.id,
-                    "quantity": move.product_uom_qty,
-                    "location_id": move.location_id.id,
-                    "location_dest_id": move.location_dest_id.id,
-                    "company_id": move.company_id.id,
-                }
+                RmaLine._prepare_lot_reservation_vals(move, self.lot_id, move.product_uom_qty)
                 for move in moves
             ]
         )
