@@ -75,30 +75,55 @@ class FactoryRma(models.Model):
         an entry of the customer's timeline and, for the steps that send a
         message, the message to send (by the cron, triggered at once). A
         step recorded before is left alone; returns the new entries."""
-        Message = self.env["factory.rma.customer.message"].sudo()
-        key = key or step
-        existing = set(
-            Message.search([("rma_id", "in", self.ids), ("key", "=", key)]).mapped("rma_id").ids
+        return self._record_customer_steps(
+            [{"rma_id": rma.id, "step": step, "key": key or step, **values} for rma in self]
         )
-        created = Message.browse()
-        with_message = step in Message._steps_with_message()
-        for rma in self.filtered(lambda r: r.id not in existing):
-            vals = {
-                "rma_id": rma.id,
-                "step": step,
-                "key": key,
-                "state": "pending" if with_message else "none",
-                **values,
-            }
-            try:
-                # two transactions recording the same step: the later one
-                # meets the unique key and records nothing
-                with self.env.cr.savepoint():
-                    record = Message.create(vals)
-                    record.flush_recordset()
-            except pg_errors.UniqueViolation:
+
+    @api.model
+    def _record_customer_steps(self, entries):
+        """Record the steps ``entries`` (values of
+        ``factory.rma.customer.message`` with at least ``rma_id``, ``step``
+        and ``key``) of any RMAs at once: those recorded before, here or by
+        a concurrent transaction, are left alone. Returns the new entries."""
+        Message = self.env["factory.rma.customer.message"].sudo()
+        if not entries:
+            return Message
+        recorded = {
+            (message.rma_id.id, message.key)
+            for message in Message.search(
+                [
+                    ("rma_id", "in", list({entry["rma_id"] for entry in entries})),
+                    ("key", "in", list({entry["key"] for entry in entries})),
+                ]
+            )
+        }
+        with_message = Message._steps_with_message()
+        vals_list = []
+        for entry in entries:
+            if (entry["rma_id"], entry["key"]) in recorded:
                 continue
-            created |= record
+            recorded.add((entry["rma_id"], entry["key"]))
+            vals_list.append(
+                {"state": "pending" if entry["step"] in with_message else "none", **entry}
+            )
+        if not vals_list:
+            return Message
+        try:
+            with self.env.cr.savepoint():
+                created = Message.create(vals_list)
+                created.flush_recordset()
+        except pg_errors.UniqueViolation:
+            # a concurrent transaction recorded some of them: one by one,
+            # the later of two meets the unique key and records nothing
+            created = Message.browse()
+            for vals in vals_list:
+                try:
+                    with self.env.cr.savepoint():
+                        record = Message.create(vals)
+                        record.flush_recordset()
+                except pg_errors.UniqueViolation:
+                    continue
+                created |= record
         if created.filtered(lambda m: m.state == "pending"):
             self.env.ref("rma_factory.ir_cron_rma_customer_messages").sudo()._trigger()
         return created
@@ -110,8 +135,17 @@ class FactoryRma(models.Model):
         return len(self.sudo().approval_ids.filtered(lambda a: a.step == "submit"))
 
     def _record_review_step(self, step, **values):
-        for rma in self:
-            rma._record_customer_step(step, key=f"{step}:{rma._submission_count()}", **values)
+        self._record_customer_steps(
+            [
+                {
+                    "rma_id": rma.id,
+                    "step": step,
+                    "key": f"{step}:{rma._submission_count()}",
+                    **values,
+                }
+                for rma in self
+            ]
+        )
 
     def _line_figures(self, lines, quantities):
         """Per line: product, lot and the quantities ``quantities`` (a dict
@@ -140,6 +174,7 @@ class FactoryRma(models.Model):
 
     def action_judge(self):
         res = super().action_judge()
+        entries = []
         for rma in self:
             lines = rma.line_ids.filtered("decided_outcome")
             outcomes = dict(
@@ -153,7 +188,10 @@ class FactoryRma(models.Model):
             )
             for row, line in zip(figures, lines, strict=True):
                 row["outcome"] = outcomes.get(line.decided_outcome, "")
-            rma._record_customer_step("judged", line_values=figures)
+            entries.append(
+                {"rma_id": rma.id, "step": "judged", "key": "judged", "line_values": figures}
+            )
+        self._record_customer_steps(entries)
         return res
 
     def _action_done(self):
@@ -165,6 +203,7 @@ class FactoryRma(models.Model):
         """A receipt of the customer's goods is done: the quantities
         received so far against the authorised ones (AS-12: "8 of 10
         received"), once per receipt."""
+        entries = []
         for rma in self.filtered(lambda r: r._expects_goods_back()):
             lines = rma.line_ids.filtered(lambda line: line._expects_goods_back())
             figures = rma._line_figures(
@@ -185,18 +224,23 @@ class FactoryRma(models.Model):
                 )
                 for row in figures
             )
-            for picking in pickings.filtered(lambda p, rma=rma: p.rma_id == rma):
-                rma._record_customer_step(
-                    "received",
-                    key=f"received:{picking.id}",
-                    picking_id=picking.id,
-                    detail=detail,
-                    line_values=figures,
-                )
+            entries += [
+                {
+                    "rma_id": rma.id,
+                    "step": "received",
+                    "key": f"received:{picking.id}",
+                    "picking_id": picking.id,
+                    "detail": detail,
+                    "line_values": figures,
+                }
+                for picking in pickings.filtered(lambda p, rma=rma: p.rma_id == rma)
+            ]
+        self._record_customer_steps(entries)
 
     def _record_goods_shipped(self, moves):
         """Goods left for the customer (replacement, spare part, repaired or
         sent-back goods): once per delivery, with its tracking reference."""
+        entries = []
         for picking in moves.picking_id:
             rma = (
                 picking.rma_id
@@ -219,17 +263,22 @@ class FactoryRma(models.Model):
                 )
             carrier = picking.rma_carrier_id.name or picking.rma_carrier_name or ""
             tracking = picking.rma_tracking_ref or ""
-            rma._record_customer_step(
-                "shipped",
-                key=f"shipped:{picking.id}",
-                picking_id=picking.id,
-                detail=" ".join(part for part in (carrier, tracking) if part),
-                line_values=rows,
+            entries.append(
+                {
+                    "rma_id": rma.id,
+                    "step": "shipped",
+                    "key": f"shipped:{picking.id}",
+                    "picking_id": picking.id,
+                    "detail": " ".join(part for part in (carrier, tracking) if part),
+                    "line_values": rows,
+                }
             )
+        self._record_customer_steps(entries)
 
     def _record_repair_step(self, step, repairs):
         """Repair of the customer's goods started or finished, once per
         repair order."""
+        entries = []
         for repair in repairs.sudo():
             rma = repair.rma_line_id.rma_id
             if rma not in self:
@@ -237,9 +286,16 @@ class FactoryRma(models.Model):
             figures = rma._line_figures(
                 repair.rma_line_id, {"quantity": lambda x, r=repair: r.product_qty}
             )
-            rma._record_customer_step(
-                step, key=f"{step}:{repair.id}", repair_id=repair.id, line_values=figures
+            entries.append(
+                {
+                    "rma_id": rma.id,
+                    "step": step,
+                    "key": f"{step}:{repair.id}",
+                    "repair_id": repair.id,
+                    "line_values": figures,
+                }
             )
+        self._record_customer_steps(entries)
 
     # ------------------------------------------------------------------
     # Timeline (portal)

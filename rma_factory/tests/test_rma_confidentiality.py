@@ -554,7 +554,8 @@ class TestRmaConfidentialityHttp(ConfidentialityCommon, HttpCase):
                 "thread_model": "factory.rma",
                 "thread_id": self.rma.id,
                 "post_data": {"body": "Any news?", "message_type": "comment"},
-                "token": self.rma.access_token,
+                # the RMA page gives its chatter the RMA's token
+                "token": self.rma._portal_ensure_token(),
                 "context": {
                     "mark_rma_reply_sent": True,
                     "mark_8d_as_sent": True,

@@ -412,29 +412,38 @@ class FactoryRma(models.Model):
             {"refund_payment_requested": True, "refund_date": fields.Datetime.now()}
         )
         self._close_refund_escalations()
+        entries = []
         for rma in self.sudo():
             paid = payments.filtered(lambda p, rma=rma: p.rma_id == rma)
-            rma._record_customer_step(
-                "refund",
-                key=f"refund:{min(paid.ids)}",
-                amount=sum(paid.mapped("amount")),
-                currency_id=paid.currency_id[:1].id,
-                detail=paid[:1].currency_id.format(sum(paid.mapped("amount"))),
+            entries.append(
+                {
+                    "rma_id": rma.id,
+                    "step": "refund",
+                    "key": f"refund:{min(paid.ids)}",
+                    "amount": sum(paid.mapped("amount")),
+                    "currency_id": paid.currency_id[:1].id,
+                    "detail": paid[:1].currency_id.format(sum(paid.mapped("amount"))),
+                }
             )
+        self._record_customer_steps(entries)
         return payments
 
     def _record_credit_notes(self, notes):
         """The customer hears of each posted credit note of its RMA."""
-        for note in notes:
-            rma = note.rma_id.sudo()
-            rma._record_customer_step(
-                "credit_note",
-                key=f"credit_note:{note.id}",
-                credit_note_id=note.id,
-                amount=note.amount_total,
-                currency_id=note.currency_id.id,
-                detail=f"{note.name} {note.currency_id.format(note.amount_total)}",
-            )
+        self._record_customer_steps(
+            [
+                {
+                    "rma_id": note.rma_id.id,
+                    "step": "credit_note",
+                    "key": f"credit_note:{note.id}",
+                    "credit_note_id": note.id,
+                    "amount": note.amount_total,
+                    "currency_id": note.currency_id.id,
+                    "detail": f"{note.name} {note.currency_id.format(note.amount_total)}",
+                }
+                for note in notes
+            ]
+        )
 
     def _prepare_refund_payment_register_vals(self, note):
         """Values of Odoo's payment wizard for the refund of ``note``: the

@@ -51,6 +51,32 @@ class FactoryRma(models.Model):
             | categories.property_stock_account_input_categ_id
         )
 
+    def _rma_with_interim_items(self):
+        """The RMAs of ``self`` whose lines have journal items on the stock
+        interim accounts (one query per company): only they can have
+        something left to balance."""
+        found = self.browse()
+        for rmas in self.grouped("company_id").values():
+            accounts = rmas[:1]._rma_interim_accounts()
+            if not accounts or not rmas.line_ids:
+                continue
+            self.env["account.move.line"].flush_model(["rma_line_id", "account_id"])
+            rows = self.env.execute_query(
+                SQL(
+                    """
+                    SELECT DISTINCT line.rma_id
+                      FROM account_move_line aml
+                      JOIN factory_rma_line line ON line.id = aml.rma_line_id
+                     WHERE aml.rma_line_id IN %(lines)s
+                       AND aml.account_id IN %(accounts)s
+                    """,
+                    lines=tuple(rmas.line_ids.ids),
+                    accounts=tuple(accounts.ids),
+                )
+            )
+            found |= self.browse(row[0] for row in rows)
+        return found
+
     def _rma_interim_balances(self):
         """{(line id, account id, kind): {"balance", "receipt"}} of the
         interim accounts over the journal items of the RMA's lines: the
@@ -283,7 +309,7 @@ class FactoryRma(models.Model):
         chatter says so instead of refusing the transfer."""
         moves = self.env["account.move"]
         posts = self._rma_caller_posts()
-        for rma in self.sudo():
+        for rma in self.sudo()._rma_with_interim_items():
             try:
                 plan = rma._rma_interim_plan()
             except UserError as error:

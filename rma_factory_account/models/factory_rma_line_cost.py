@@ -86,12 +86,20 @@ class FactoryRmaLine(models.Model):
 
     @api.model
     def _rma_merge_distribution(self, base, account):
-        plan_accounts = self._rma_plan_accounts()
-        distribution = {
-            key: value
-            for key, value in (base or {}).items()
-            if not {int(i) for i in key.split(",")} & set(plan_accounts.ids)
-        }
+        """``base`` without the keys that name an account of the "RMA
+        Responsibility" plan, plus ``account`` at 100 %. Called for every
+        journal item the addon tags: the accounts of ``base`` are read (from
+        the cache), the plan's accounts are not searched."""
+        plan = self.env.ref(
+            "rma_factory_account.analytic_plan_rma_responsibility", raise_if_not_found=False
+        )
+        Account = self.env["account.analytic.account"].sudo().with_context(active_test=False)
+
+        def in_plan(key):
+            accounts = Account.browse(int(i) for i in key.split(",")).exists()
+            return bool(plan and accounts.plan_id & plan)
+
+        distribution = {key: value for key, value in (base or {}).items() if not in_plan(key)}
         if account:
             distribution[str(account.id)] = 100.0
         return distribution

@@ -29,7 +29,6 @@ class FactoryRmaLine(models.Model):
             self.company_id
         ).get_product_accounts()
         expense = accounts["expense"]
-        analytic = self._responsibility_analytic_account()
         label = _(
             "%(rma)s: write-down of %(qty)s %(product)s sold off on %(invoice)s",
             rma=self.rma_id.name,
@@ -59,7 +58,7 @@ class FactoryRmaLine(models.Model):
                         common,
                         account_id=expense.id,
                         balance=-amount,
-                        analytic_distribution={str(analytic.id): 100} if analytic else False,
+                        analytic_distribution=self._rma_analytic_distribution() or False,
                     )
                 ),
             ],
