@@ -9,6 +9,22 @@ class RmaCommon(TransactionCase):
     mould inserts and untracked connectors to dealers of class A/B/C."""
 
     @classmethod
+    def _portal_contact(cls, company, name, email, login):
+        """A contact of the customer ``company`` with a portal user (login =
+        password = ``login``); returns (contact, user)."""
+        contact = cls.env["res.partner"].create(
+            {"name": name, "parent_id": company.id, "email": email}
+        )
+        user = new_test_user(
+            cls.env,
+            login=login,
+            groups="base.group_portal",
+            partner_id=contact.id,
+            name=contact.name,
+        )
+        return contact, user
+
+    @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))

@@ -1,5 +1,5 @@
 from odoo import http
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 
 from .common import RmaCommon
 
@@ -12,25 +12,11 @@ class TestRmaPortal(RmaCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.contact_c = cls.env["res.partner"].create(
-            {"name": "Carol of Customer C", "parent_id": cls.customer_c.id, "email": "carol@c.com"}
+        cls.contact_c, cls.portal_c = cls._portal_contact(
+            cls.customer_c, "Carol of Customer C", "carol@c.com", "portal_c_user"
         )
-        cls.portal_c = new_test_user(
-            cls.env,
-            login="portal_c_user",
-            groups="base.group_portal",
-            partner_id=cls.contact_c.id,
-            name=cls.contact_c.name,
-        )
-        cls.contact_b = cls.env["res.partner"].create(
-            {"name": "Bob of Dealer B", "parent_id": cls.dealer_b.id, "email": "bob@b.com"}
-        )
-        cls.portal_b = new_test_user(
-            cls.env,
-            login="portal_b_user",
-            groups="base.group_portal",
-            partner_id=cls.contact_b.id,
-            name=cls.contact_b.name,
+        cls.contact_b, cls.portal_b = cls._portal_contact(
+            cls.dealer_b, "Bob of Dealer B", "bob@b.com", "portal_b_user"
         )
 
     def setUp(self):

@@ -2,7 +2,7 @@ import base64
 
 from odoo import Command, http
 from odoo.exceptions import AccessError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 
 from .common import RmaCommon
 
@@ -19,25 +19,11 @@ class PortalRequestCommon(RmaCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.contact_c = cls.env["res.partner"].create(
-            {"name": "Carol of Customer C", "parent_id": cls.customer_c.id, "email": "carol@c.com"}
+        cls.contact_c, cls.portal_c = cls._portal_contact(
+            cls.customer_c, "Carol of Customer C", "carol@c.com", "req_portal_c"
         )
-        cls.portal_c = new_test_user(
-            cls.env,
-            login="req_portal_c",
-            groups="base.group_portal",
-            partner_id=cls.contact_c.id,
-            name=cls.contact_c.name,
-        )
-        cls.contact_b = cls.env["res.partner"].create(
-            {"name": "Bob of Dealer B", "parent_id": cls.dealer_b.id, "email": "bob@b.com"}
-        )
-        cls.portal_b = new_test_user(
-            cls.env,
-            login="req_portal_b",
-            groups="base.group_portal",
-            partner_id=cls.contact_b.id,
-            name=cls.contact_b.name,
+        cls.contact_b, cls.portal_b = cls._portal_contact(
+            cls.dealer_b, "Bob of Dealer B", "bob@b.com", "req_portal_b"
         )
         cls.reason = cls.env.ref("rma_factory.reason_quality_cracking")
         # customer service receives the requests
