@@ -199,7 +199,10 @@ class AccountMove(models.Model):
         cost entries, the valuation entries of RMA stock moves, the invoice
         of an RMA repair) their RMA line, cost type, the party that bears
         it and the analytic account of the "RMA Responsibility" plan.
-        Receivable, payable and tax items keep no analytic."""
+        Receivable, payable and tax items keep no analytic. Items that take
+        the same values are written together (one write per distinct set of
+        values, whatever the number of documents)."""
+        groups = {}  # frozen values -> (values, journal item ids)
         for move in self.sudo():
             rma = move.rma_id
             source = move._rma_source_line()
@@ -220,7 +223,11 @@ class AccountMove(models.Model):
                     aml, line or rma._rma_main_line(), repair=not rma and not source
                 )
                 if vals:
-                    aml.write(vals)
+                    key = tuple(sorted((name, repr(value)) for name, value in vals.items()))
+                    groups.setdefault(key, (vals, []))[1].append(aml.id)
+        AccountMoveLine = self.env["account.move.line"].sudo()
+        for vals, aml_ids in groups.values():
+            AccountMoveLine.browse(aml_ids).write(vals)
 
     def _rma_journal_item_vals(self, aml, line, repair=False):
         """Values completing one journal item of an RMA document (``repair``:

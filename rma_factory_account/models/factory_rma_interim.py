@@ -78,24 +78,34 @@ class FactoryRma(models.Model):
         return found
 
     def _rma_interim_balances(self):
-        """{(line id, account id, kind): {"balance", "receipt"}} of the
-        interim accounts over the journal items of the RMA's lines: the
-        valuation entries of their stock moves and repair parts, their
-        credit notes and invoices, and the balancing entries (drafts
-        included, so that nothing is booked twice). ``kind`` is "parts"
+        """{rma id: {(line id, account id, kind): {"balance", "receipt"}}}
+        of the interim accounts over the journal items of the RMAs' lines
+        (one query per company): the valuation entries of their stock moves
+        and repair parts, their credit notes and invoices, and the balancing
+        entries (drafts included, so that nothing is booked twice). ``kind``
+        is "parts"
         for repair parts (their moves, the repair's invoice and their
         balancing), else "goods"; ``receipt`` is the part of the goods'
         balance the receipts of returned goods brought."""
-        self.ensure_one()
-        accounts = self._rma_interim_accounts()
-        if not accounts or not self.line_ids:
-            return {}
-        for model in ("account.move.line", "account.move", "stock.move"):
+        result = defaultdict(dict)
+        for model in ("account.move.line", "account.move", "stock.move", "factory.rma.line"):
             self.env[model].flush_model()
-        rows = self.env.execute_query_dict(
+        for rmas in self.grouped("company_id").values():
+            accounts = rmas[:1]._rma_interim_accounts()
+            if not accounts or not rmas.line_ids:
+                continue
+            for row in rmas._rma_interim_balance_rows(accounts):
+                key = (row["line_id"], row["account_id"], row["kind"])
+                result[row["rma_id"]][key] = row
+        return result
+
+    def _rma_interim_balance_rows(self, accounts):
+        """Rows of ``_rma_interim_balances`` for RMAs of one company."""
+        return self.env.execute_query_dict(
             SQL(
                 """
-                SELECT aml.rma_line_id AS line_id,
+                SELECT line.rma_id,
+                       aml.rma_line_id AS line_id,
                        aml.account_id,
                        CASE WHEN sm.repair_id IS NOT NULL
                                  OR am.rma_entry_type = 'interim_parts'
@@ -105,6 +115,7 @@ class FactoryRma(models.Model):
                        SUM(CASE WHEN sm.rma_move_kind = 'receipt' THEN aml.balance ELSE 0 END)
                            AS receipt
                   FROM account_move_line aml
+                  JOIN factory_rma_line line ON line.id = aml.rma_line_id
                   JOIN account_move am ON am.id = aml.move_id
              LEFT JOIN stock_move sm ON sm.id = am.stock_move_id
                  WHERE aml.rma_line_id IN %(lines)s
@@ -113,36 +124,41 @@ class FactoryRma(models.Model):
                        am.state = 'posted'
                        OR (am.state = 'draft' AND am.rma_entry_type IN ('interim', 'interim_parts'))
                    )
-              GROUP BY 1, 2, 3
+              GROUP BY 1, 2, 3, 4
                 """,
                 lines=tuple(self.line_ids.ids),
                 accounts=tuple(accounts.ids),
             )
         )
-        return {(row["line_id"], row["account_id"], row["kind"]): row for row in rows}
 
     def _rma_interim_booked(self):
-        """{(line id, account id): balance} the goods' balancing entries
-        already debited (drafts included) on their cost accounts."""
-        self.ensure_one()
+        """{rma id: {(line id, account id): balance}} the goods' balancing
+        entries of the RMAs already debited (drafts included) on their cost
+        accounts (one query)."""
+        result = defaultdict(dict)
+        if not self:
+            return result
         self.env["account.move.line"].flush_model()
         self.env["account.move"].flush_model()
         rows = self.env.execute_query_dict(
             SQL(
                 """
-                SELECT aml.rma_line_id AS line_id, aml.account_id, SUM(aml.balance) AS balance
+                SELECT am.rma_id, aml.rma_line_id AS line_id, aml.account_id,
+                       SUM(aml.balance) AS balance
                   FROM account_move_line aml
                   JOIN account_move am ON am.id = aml.move_id
-                 WHERE am.rma_id = %(rma)s
+                 WHERE am.rma_id IN %(rmas)s
                    AND am.rma_entry_type = 'interim'
                    AND am.state IN ('draft', 'posted')
                    AND aml.rma_cost_type IS NOT NULL
-              GROUP BY 1, 2
+              GROUP BY 1, 2, 3
                 """,
-                rma=self.id,
+                rmas=tuple(self.ids),
             )
         )
-        return {(row["line_id"], row["account_id"]): row["balance"] for row in rows}
+        for row in rows:
+            result[row["rma_id"]][(row["line_id"], row["account_id"])] = row["balance"]
+        return result
 
     def _rma_expected_goods_residual(self, line, receipt):
         """Interim balance a line keeps by design: the received goods of a
@@ -196,14 +212,18 @@ class FactoryRma(models.Model):
         shares[-1] = claim - sum(shares[:-1])
         return dict(zip(lines, shares, strict=True)).get(line, 0.0)
 
-    def _rma_interim_plan(self):
+    def _rma_interim_plan(self, balances=None, booked=None):
         """[(line, kind, {interim account: amount to clear}, {cost account:
-        amount})] of the balancing entries still to book."""
+        amount})] of the balancing entries still to book. ``balances`` and
+        ``booked``: the RMA's figures when the caller read them for several
+        RMAs at once (``_rma_interim_balances``, ``_rma_interim_booked``)."""
         self.ensure_one()
         company = self.company_id
         currency = company.currency_id
-        balances = self._rma_interim_balances()
-        booked = self._rma_interim_booked()
+        if balances is None:
+            balances = self._rma_interim_balances()[self.id]
+        if booked is None:
+            booked = self._rma_interim_booked()[self.id]
         residuals = defaultdict(lambda: defaultdict(float))  # (line, kind) -> account -> amount
         for (line_id, account_id, kind), row in balances.items():
             line = self.env["factory.rma.line"].browse(line_id).sudo()
@@ -309,9 +329,13 @@ class FactoryRma(models.Model):
         chatter says so instead of refusing the transfer."""
         moves = self.env["account.move"]
         posts = self._rma_caller_posts()
-        for rma in self.sudo()._rma_with_interim_items():
+        rmas = self.sudo()._rma_with_interim_items()
+        # what is on the interim accounts, for all the RMAs at once
+        balances = rmas._rma_interim_balances()
+        booked = rmas._rma_interim_booked()
+        for rma in rmas:
             try:
-                plan = rma._rma_interim_plan()
+                plan = rma._rma_interim_plan(balances[rma.id], booked[rma.id])
             except UserError as error:
                 if not on_done:
                     raise

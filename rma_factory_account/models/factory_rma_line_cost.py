@@ -67,13 +67,18 @@ class FactoryRmaLine(models.Model):
         return "undetermined"
 
     @api.model
+    def _rma_xmlid_record(self, model, xmlid):
+        """Record of ``xmlid`` (empty when it was deleted) without the
+        existence query of ``env.ref``: the xmlid is looked up in Odoo's
+        cache, and deleting a record deletes its xmlid."""
+        res_id = self.env["ir.model.data"]._xmlid_to_res_id(xmlid, raise_if_not_found=False)
+        return self.env[model].browse(res_id or ())
+
+    @api.model
     def _rma_party_analytic_account(self, party):
         """Analytic account of the "RMA Responsibility" plan of ``party``."""
-        return (
-            self.env.ref(
-                f"rma_factory_account.analytic_responsibility_{party}", raise_if_not_found=False
-            )
-            or self.env["account.analytic.account"]
+        return self._rma_xmlid_record(
+            "account.analytic.account", f"rma_factory_account.analytic_responsibility_{party}"
         )
 
     def _rma_analytic_distribution(self, base=None):
@@ -88,26 +93,26 @@ class FactoryRmaLine(models.Model):
     def _rma_merge_distribution(self, base, account):
         """``base`` without the keys that name an account of the "RMA
         Responsibility" plan, plus ``account`` at 100 %. Called for every
-        journal item the addon tags: the accounts of ``base`` are read (from
-        the cache), the plan's accounts are not searched."""
-        plan = self.env.ref(
-            "rma_factory_account.analytic_plan_rma_responsibility", raise_if_not_found=False
+        journal item the addon tags: the accounts of ``base`` are checked in
+        one query (then read from the cache), the plan's accounts are not
+        searched."""
+        base = base or {}
+        plan = self._rma_xmlid_record(
+            "account.analytic.plan", "rma_factory_account.analytic_plan_rma_responsibility"
         )
         Account = self.env["account.analytic.account"].sudo().with_context(active_test=False)
-
-        def in_plan(key):
-            accounts = Account.browse(int(i) for i in key.split(",")).exists()
-            return bool(plan and accounts.plan_id & plan)
-
-        distribution = {key: value for key, value in (base or {}).items() if not in_plan(key)}
+        ids_of = {key: {int(i) for i in key.split(",")} for key in base}
+        existing = Account.browse(set().union(*ids_of.values())).exists() if plan else Account
+        in_plan = {account.id for account in existing if account.plan_id == plan}
+        distribution = {key: value for key, value in base.items() if not ids_of[key] & in_plan}
         if account:
             distribution[str(account.id)] = 100.0
         return distribution
 
     @api.model
     def _rma_plan_accounts(self):
-        plan = self.env.ref(
-            "rma_factory_account.analytic_plan_rma_responsibility", raise_if_not_found=False
+        plan = self._rma_xmlid_record(
+            "account.analytic.plan", "rma_factory_account.analytic_plan_rma_responsibility"
         )
         if not plan:
             return self.env["account.analytic.account"]
