@@ -65,6 +65,14 @@ class StockMove(models.Model):
         if shipped:
             rmas._record_goods_shipped(shipped)
 
+    def _push_apply(self):
+        """RMA moves pushed together search each push rule once
+        (``procurement.group._rma_push_rule_memo``)."""
+        if not self.rma_line_id:
+            return super()._push_apply()
+        with self.env["procurement.group"]._rma_push_rule_memo():
+            return super()._push_apply()
+
     def _action_assign(self, force_qty=False):
         """A replacement waiting for its remake is ready once reserved."""
         res = super()._action_assign(force_qty=force_qty)
