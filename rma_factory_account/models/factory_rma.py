@@ -281,6 +281,10 @@ class FactoryRma(models.Model):
             by_invoice[(line.rma_id, invoice_line.move_id)].append(
                 line._prepare_concession_credit_line_vals(invoice_line)
             )
+        # The credit note lines name the sale lines of the invoice lines: the
+        # RMA lines that depend on them are found for all sale lines at once
+        # rather than once per credit note while they are created.
+        invoice_lines.sale_line_ids.sudo().fetch(["order_id", "rma_line_ids"])
         # Credit notes are drafts, whoever creates them: accounting posts.
         Move = self._rma_prepare_model("account.move")
         vals_by_company = defaultdict(list)
