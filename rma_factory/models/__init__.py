@@ -14,6 +14,7 @@ from . import factory_rma_freight
 from . import factory_rma_deadline
 from . import factory_rma_reply
 from . import factory_rma_line
+from . import account_move_line
 from . import factory_rma_line_eligibility
 from . import factory_rma_line_outcome
 from . import factory_rma_line_stock

@@ -11,6 +11,14 @@ class AccountMove(models.Model):
         "factory.rma", "invoice_id", string="RMAs", groups=RMA_READER_GROUPS
     )
 
+    def _post(self, soft=True):
+        """Posting sets the date of invoices and credit notes, on which the
+        RMA lines of their items depend (``delivery_date``): the RMA lines
+        of all the items are read at once, instead of searched once per
+        document while they are posted."""
+        self.sudo().line_ids.fetch(["rma_return_line_ids"])
+        return super()._post(soft=soft)
+
     def action_create_rma(self):
         """Button on a posted customer invoice: a draft RMA for the invoiced
         goods not yet returned, through their delivery moves."""
