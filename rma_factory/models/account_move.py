@@ -12,11 +12,14 @@ class AccountMove(models.Model):
     )
 
     def _post(self, soft=True):
-        """Posting sets the date of invoices and credit notes, on which the
-        RMA lines of their items depend (``delivery_date``): the RMA lines
-        of all the items are read at once, instead of searched once per
-        document while they are posted."""
-        self.sudo().line_ids.fetch(["rma_return_line_ids"])
+        """Posting sets the date of invoices and credit notes that have
+        none, on which the RMA lines of their items depend
+        (``delivery_date``): the RMA lines of all their items are read at
+        once, instead of searched once per document while they are posted."""
+        undated = self.filtered(
+            lambda m: not m.invoice_date and m.is_sale_document(include_receipts=True)
+        )
+        undated.sudo().line_ids.fetch(["rma_return_line_ids"])
         return super()._post(soft=soft)
 
     def action_create_rma(self):
