@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.tools import float_compare
 
+from .factory_rma import RMA_READER_GROUPS
+
 
 class StockMove(models.Model):
     _inherit = "stock.move"
@@ -18,6 +20,15 @@ class StockMove(models.Model):
         ],
         copy=False,
         readonly=True,
+    )
+    # inverse of factory.rma.line.move_id: the lines that return the goods of
+    # a delivery move are read from the cache (empty for new moves) instead
+    # of searched whenever the move's date changes
+    rma_return_line_ids = fields.One2many(
+        "factory.rma.line",
+        "move_id",
+        string="Returned in RMA Lines",
+        groups=RMA_READER_GROUPS,
     )
 
     def _action_done(self, cancel_backorder=False):
