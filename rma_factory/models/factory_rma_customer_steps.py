@@ -175,13 +175,16 @@ class FactoryRma(models.Model):
     def action_judge(self):
         res = super().action_judge()
         entries = []
+        outcomes_by_lang = {}  # the outcomes' labels, once per language
+        field = self.env["factory.rma.line"]._fields["decided_outcome"]
         for rma in self:
             lines = rma.line_ids.filtered("decided_outcome")
-            outcomes = dict(
-                lines._fields["decided_outcome"]._description_selection(
-                    rma.with_context(lang=rma._customer_lang()).env
+            lang = rma._customer_lang()
+            if lang not in outcomes_by_lang:
+                outcomes_by_lang[lang] = dict(
+                    field._description_selection(rma.with_context(lang=lang).env)
                 )
-            )
+            outcomes = outcomes_by_lang[lang]
             figures = rma._line_figures(
                 lines,
                 {"quantity": lambda x: x.qty_received if x._expects_goods_back() else x.quantity},
