@@ -13,10 +13,10 @@ _logger = logging.getLogger(__name__)
 BATCH = 50
 BUDGETS = {
     "submit": (83, 44),
-    "approve": (239, 921),
-    "receive": (143, 684),
+    "approve": (239, 252),
+    "receive": (143, 405),
     "judge+process": (126, 726),
-    "route": (81, 570),
+    "route": (81, 293),
 }
 MARGIN = 1.25
 
