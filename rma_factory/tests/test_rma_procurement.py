@@ -145,3 +145,78 @@ class TestRmaProcurement(RmaCommon):
     def _approve_no_goods(self, rma):
         rma.with_user(self.user_cs).action_submit()
         rma.with_user(self.user_mgr).action_approve()
+
+    def test_receipts_validated_together_follow_their_products_push_rules(self):
+        """RMA receipts validated together search the push rule once per
+        kind of move (same product, destination, routes): each product
+        still follows its own route, and the pushed moves keep their RMA
+        line."""
+        bracket = self.env["product.product"].create(
+            {"name": "Bracket", "is_storable": True, "categ_id": self.categ.id}
+        )
+        quarantine = self.env["stock.location"].create(
+            {
+                "name": "RMA Quarantine",
+                "location_id": self.warehouse.view_location_id.id,
+                "usage": "internal",
+            }
+        )
+        route = self.env["stock.route"].create(
+            {
+                "name": "Returned connectors to quarantine",
+                "product_selectable": True,
+                "rule_ids": [
+                    Command.create(
+                        {
+                            "name": "RMA input to quarantine",
+                            "action": "push",
+                            "location_src_id": self.input_loc.id,
+                            "location_dest_id": quarantine.id,
+                            "picking_type_id": self.warehouse.int_type_id.id,
+                            "auto": "manual",
+                        }
+                    )
+                ],
+            }
+        )
+        self.connector.route_ids = [Command.link(route.id)]
+        order = self._deliver(self.customer_c, [(self.connector, 2, None), (bracket, 2, None)])
+        rmas = self.env["factory.rma"].create(
+            [
+                {
+                    "partner_id": self.customer_c.id,
+                    "sale_order_id": order.id,
+                    "criterion_b": True,
+                    "line_ids": [
+                        Command.create(
+                            {
+                                "product_id": move.product_id.id,
+                                "quantity": 1,
+                                "move_id": move.id,
+                                "sale_line_id": move.sale_line_id.id,
+                                "cond_original_packaging": True,
+                                "cond_accessories_complete": True,
+                                "cond_no_human_damage": True,
+                            }
+                        )
+                    ],
+                }
+                for move in order.picking_ids.move_ids
+                for _unit in range(2)
+            ]
+        )
+        rmas.with_user(self.user_cs).action_submit()
+        rmas.with_user(self.user_mgr).action_approve()
+        self.assertEqual(set(rmas.mapped("state")), {"approved"})
+        self._validate_all(rmas.picking_ids)
+        for rma in rmas:
+            receipt = rma.line_ids.move_ids.filtered(lambda m: m.rma_move_kind == "receipt")
+            self.assertEqual(receipt.state, "done")
+            pushed = receipt.move_dest_ids
+            if rma.line_ids.product_id == self.connector:
+                self.assertEqual(pushed.location_id, self.input_loc)
+                self.assertEqual(pushed.location_dest_id, quarantine)
+                self.assertEqual(pushed.product_uom_qty, 1)
+                self.assertEqual(pushed.rma_line_id, rma.line_ids)
+            else:
+                self.assertFalse(pushed, "no push rule for brackets")
