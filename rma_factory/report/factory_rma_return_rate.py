@@ -352,6 +352,7 @@ class FactoryRmaReturnRate(models.Model):
                     if row["__domain"]
                     else list(probe["__domain"])
                 )
+        return None
 
     def _read_group_select(self, aggregate_spec, query):
         """Rates are ratios of the group's sums. Grouped by a dimension only

@@ -1,6 +1,7 @@
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError
+from odoo.models import BaseModel
 from odoo.tests import Form, new_test_user, tagged
 
 from .common import RmaCommon
@@ -196,8 +197,8 @@ class TestRmaReturnRate(RmaCommon):
                 {"__domain": base, **dict(zip([*groupby, "__count"], row, strict=True))}
                 for row in raw
             ]
-            # Odoo's own formatting (the report's parent class) of the same groups
-            super(type(Report), Report)._read_group_format_result(odoo_rows, groupby)
+            # Odoo's own formatting of the same groups
+            BaseModel._read_group_format_result(Report, odoo_rows, groupby)
             odoo_groups = {tuple(str(row[spec]) for spec in groupby): row for row in odoo_rows}
             self.assertEqual(len(odoo_groups), len(groups))
             for group in groups:
