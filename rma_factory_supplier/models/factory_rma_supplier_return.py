@@ -587,8 +587,17 @@ class FactoryRmaSupplierReturn(models.Model):
         self._write_workflow({"state": "cancelled"})
         return True
 
+    def _check_reader(self):
+        """The smart buttons open the return's documents for its readers
+        only: a portal caller must not learn which transfers, reports or
+        vendor documents a return has."""
+        self._check_any_group(
+            SUPPLIER_RETURN_READERS.split(","), _("open the documents of supplier returns")
+        )
+
     def action_view_pickings(self):
         self.ensure_one()
+        self._check_reader()
         action = self.env["ir.actions.act_window"]._for_xml_id("stock.action_picking_tree_all")
         action["domain"] = [("id", "in", self.move_ids.picking_id.ids)]
         action["context"] = {"create": False}
@@ -637,6 +646,7 @@ class FactoryRmaSupplierReturn(models.Model):
 
     def action_view_8d(self):
         self.ensure_one()
+        self._check_reader()
         return {
             "type": "ir.actions.act_window",
             "res_model": "factory.rma.8d",

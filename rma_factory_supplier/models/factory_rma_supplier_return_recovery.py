@@ -392,6 +392,7 @@ class FactoryRmaSupplierReturn(models.Model):
 
     def action_view_vendor_moves(self):
         self.ensure_one()
+        self._check_reader()
         action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_in_refund_type")
         action["domain"] = [("rma_supplier_return_id", "=", self.id)]
         action["context"] = {"create": False}
