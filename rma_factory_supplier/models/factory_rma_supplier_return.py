@@ -409,7 +409,8 @@ class FactoryRmaSupplierReturn(models.Model):
             [("line_id", "in", self.line_id.ids), ("state", "!=", "cancelled")]
         )
         # what the returns confirmed before in this batch leave, by
-        # (product, lot) in the defective store, in stock and by receipt
+        # (warehouse, product, lot) in the defective store and in stock, and
+        # by vendor receipt
         defective_left, stock_left, origin_left = {}, {}, {}
         for sreturn in self:
             rounding = sreturn.product_id.uom_id.rounding
@@ -437,7 +438,7 @@ class FactoryRmaSupplierReturn(models.Model):
                 raise UserError(
                     _("%s: a batch defect needs the supplier lot of the goods.", sreturn.name)
                 )
-            key = (sreturn.product_id, sreturn.lot_id)
+            key = (sreturn._warehouse(), sreturn.product_id, sreturn.lot_id)
             if key not in defective_left:
                 defective_left[key] = sreturn._defective_on_hand()
             available = sreturn._defective_available(
