@@ -208,10 +208,12 @@ class TestRmaProcurement(RmaCommon):
         rmas.with_user(self.user_cs).action_submit()
         rmas.with_user(self.user_mgr).action_approve()
         self.assertEqual(set(rmas.mapped("state")), {"approved"})
+        receipts = {rma: rma.picking_ids.move_ids for rma in rmas}
+        self.assertEqual([len(moves) for moves in receipts.values()], [1] * 4)
         self._validate_all(rmas.picking_ids)
-        for rma in rmas:
-            receipt = rma.line_ids.move_ids.filtered(lambda m: m.rma_move_kind == "receipt")
+        for rma, receipt in receipts.items():
             self.assertEqual(receipt.state, "done")
+            self.assertEqual(receipt.location_dest_id, self.input_loc)
             pushed = receipt.move_dest_ids
             if rma.line_ids.product_id == self.connector:
                 self.assertEqual(pushed.location_id, self.input_loc)
