@@ -63,7 +63,7 @@ class Bench:
         the other. Returns the union of what the calls return when they
         return records."""
         if self.mode == "batch":
-            return self._measure(name, func, records)
+            return self._measure(name, func, records.browse(records.ids))
         results = []
         for record_id in records.ids:
             results.append(self._measure(name, func, records.browse(record_id)))
