@@ -140,6 +140,8 @@ class FactoryRmaInspection(models.Model):
         The inspection keeps this quantity when its own closing splits the
         line into good and defective portions (lines are not split by hand
         while an inspection is open)."""
+        # the move lines of every inspection read at once, not per inspection
+        self.line_id.move_ids.move_line_ids.mapped("lot_id")
         for inspection in self:
             line = inspection.line_id
             qty = 0.0
