@@ -288,6 +288,7 @@ class FactoryRmaInspection(models.Model):
             raise AccessError(
                 _("Inspections are created when the goods are received in RMA/Input.")
             )
+        sequences = {}  # the sequence of each company, searched once
         for vals in vals_list:
             line = self.env["factory.rma.line"].browse(vals.get("line_id"))
             if "sample_percent" not in vals:
@@ -295,12 +296,18 @@ class FactoryRmaInspection(models.Model):
                     MIN_SAMPLE_PERCENT, line.rma_id.policy_id.sample_percent or 0.0
                 )
             if vals.get("name", "/") == "/":
-                vals["name"] = (
-                    self.env["ir.sequence"]
-                    .with_company(line.company_id or self.env.company)
-                    .next_by_code("factory.rma.inspection")
-                    or "/"
-                )
+                company = line.company_id or self.env.company
+                if company not in sequences:
+                    sequences[company] = self.env["ir.sequence"].search(
+                        [
+                            ("code", "=", "factory.rma.inspection"),
+                            ("company_id", "in", [company.id, False]),
+                        ],
+                        order="company_id",
+                        limit=1,
+                    )
+                sequence = sequences[company]
+                vals["name"] = (sequence and sequence._next()) or "/"
         return super().create(vals_list)
 
     def _workflow_fields(self):
