@@ -370,10 +370,11 @@ class FactoryRmaInspection(models.Model):
         self._check_group(QUALITY_INSPECTOR, _("inspect returned goods"))
         self._lock_for_update()
         self._check_state(("draft",), _("Starting the inspection"))
-        for inspection in self:
-            inspection._write_workflow(
-                {"state": "in_progress", "inspector_id": inspection.inspector_id.id or self.env.uid}
-            )
+        # one write per inspector (the inspections of a list at once)
+        for inspector, inspections in self.grouped(
+            lambda i: i.inspector_id.id or self.env.uid
+        ).items():
+            inspections._write_workflow({"state": "in_progress", "inspector_id": inspector})
         return True
 
     def _check_can_done(self):
@@ -444,15 +445,20 @@ class FactoryRmaInspection(models.Model):
         self._serialize_on(self.rma_id)
         self._check_can_done()
         now = fields.Datetime.now()
-        for inspection in self:
-            vals = {"date_done": now, "inspector_id": inspection.inspector_id.id or self.env.uid}
-            if inspection._needs_customer_agreement():
-                vals["state"] = "waiting"
-                inspection._write_workflow(vals)
-                inspection._schedule_agreement_activity()
-            else:
-                vals["state"] = "done"
-                inspection._write_workflow(vals)
+        waiting = self.filtered(lambda i: i._needs_customer_agreement())
+        waiting_ids = set(waiting.ids)
+        # one write per inspector and state (the inspections of a list at once)
+        for (inspector, state), inspections in self.grouped(
+            lambda i: (
+                i.inspector_id.id or self.env.uid,
+                "waiting" if i.id in waiting_ids else "done",
+            )
+        ).items():
+            inspections._write_workflow(
+                {"date_done": now, "inspector_id": inspector, "state": state}
+            )
+        for inspection in waiting:
+            inspection._schedule_agreement_activity()
         self.filtered(lambda i: i.state == "done")._apply_disposition()
         self._after_verdict()
         return True
