@@ -491,7 +491,7 @@ class FactoryRmaInspection(models.Model):
         receipts arrive at once)."""
         if not self or self.env.context.get("mail_activity_automation_skip"):
             return
-        inspectors = self.env.ref(QUALITY_INSPECTOR).users
+        inspector_group = self.env.ref(QUALITY_INSPECTOR)
         activity_type = self.env.ref("rma_factory_quality.mail_activity_type_rma_inspection")
         model_id = self.env["ir.model"]._get_id(self._name)
         inspector_by_company = {}
@@ -501,9 +501,17 @@ class FactoryRmaInspection(models.Model):
             if not user:
                 company = inspection.company_id
                 if company not in inspector_by_company:
-                    inspector_by_company[company] = inspectors.filtered(
-                        lambda u, c=company: not u.share and c in u.company_ids
-                    ).sorted("id")[:1]
+                    # the company's first internal inspector, searched
+                    # instead of reading every member of the group
+                    inspector_by_company[company] = self.env["res.users"].search(
+                        [
+                            ("groups_id", "in", inspector_group.id),
+                            ("company_ids", "in", company.id),
+                            ("share", "=", False),
+                        ],
+                        order="id",
+                        limit=1,
+                    )
                 user = inspector_by_company[company]
             if not user:
                 continue
