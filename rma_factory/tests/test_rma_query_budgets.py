@@ -12,10 +12,10 @@ _logger = logging.getLogger(__name__)
 #: 25 % more, so that a regression fails the suite.
 BATCH = 50
 BUDGETS = {
-    "submit": (83, 44),
-    "approve": (239, 921),
-    "receive": (143, 684),
-    "judge+process": (126, 726),
+    "submit": (49, 44),
+    "approve": (104, 301),
+    "receive": (105, 684),
+    "judge+process": (95, 726),
     "route": (81, 570),
 }
 MARGIN = 1.25
