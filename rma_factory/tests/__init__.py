@@ -28,3 +28,4 @@ from . import test_rma_migration
 from . import test_rma_computes
 from . import test_rma_languages
 from . import test_rma_query_budgets
+from . import test_rma_create_query_budgets

@@ -1,6 +1,7 @@
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError
+from odoo.models import BaseModel
 from odoo.tests import Form, new_test_user, tagged
 
 from .common import RmaCommon
@@ -173,6 +174,43 @@ class TestRmaReturnRate(RmaCommon):
         # with a limit, Odoo's own ordering applies
         limited = Report.read_group([], ["qty_delivered:sum"], ["product_id"], limit=1, lazy=False)
         self.assertEqual(limited[0]["product_id"][1], expected[0].display_name)
+
+    def test_groups_labelled_like_odoo_with_their_domains(self):
+        """The report labels each distinct value once (a large read has a
+        dozen quarters for thousands of groups): labels, ranges and domains
+        are those Odoo's own formatting gives, and each group's domain
+        selects exactly the rows of the group, under the caller's filter."""
+        self._fixture_returns()
+        self.env.flush_all()
+        Report = self.env["factory.rma.return.rate"].with_user(self.user_manager_report)
+        measures = ["qty_delivered:sum", "qty_accepted:sum"]
+        base = [("kind", "in", ("delivery", "return")), ("qty_delivered", ">=", 0)]
+        for groupby in (
+            ["product_id", "date:quarter"],
+            ["partner_id", "delivery_date:month", "reason_id"],
+            ["customer_class", "date:year"],
+        ):
+            groups = Report.read_group(base, measures, groupby, lazy=False)
+            self.assertTrue(groups)
+            raw = Report._read_group(base, groupby, ["__count"])
+            odoo_rows = [
+                {"__domain": base, **dict(zip([*groupby, "__count"], row, strict=True))}
+                for row in raw
+            ]
+            # Odoo's own formatting of the same groups
+            BaseModel._read_group_format_result(Report, odoo_rows, groupby)
+            odoo_groups = {tuple(str(row[spec]) for spec in groupby): row for row in odoo_rows}
+            self.assertEqual(len(odoo_groups), len(groups))
+            for group in groups:
+                odoo_group = odoo_groups[tuple(str(group[spec]) for spec in groupby)]
+                self.assertEqual(group.get("__range"), odoo_group.get("__range"))
+                self.assertEqual(group["__count"], odoo_group["__count"])
+                self.assertEqual(
+                    Report.search_count(group["__domain"]), group["__count"], group["__domain"]
+                )
+                self.assertEqual(
+                    Report.search(group["__domain"]), Report.search(odoo_group["__domain"])
+                )
 
     def test_rate_by_reason_divides_by_all_deliveries(self):
         """Reasons exist only on returns: their rate is their returns ÷ what

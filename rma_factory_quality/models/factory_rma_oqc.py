@@ -249,6 +249,11 @@ class FactoryRmaOqc(models.Model):
 
     def action_view_picking(self):
         self.ensure_one()
+        # its readers only: a portal caller must not learn the transfer
+        self._check_any_group(
+            [QUALITY_INSPECTOR, "stock.group_stock_user", "rma_factory.group_rma_user"],
+            _("open the transfer of an outgoing check"),
+        )
         return {
             "type": "ir.actions.act_window",
             "res_model": "stock.picking",

@@ -10,3 +10,4 @@ from . import test_quality_concurrency
 from . import test_quality_customer_reply
 from . import test_quality_migration
 from . import test_quality_query_budgets
+from . import test_quality_oqc_query_budgets

@@ -254,11 +254,13 @@ class FactoryRmaSupplierReturn(models.Model):
         self.ensure_one()
         return self.rma_id.sudo().warehouse_id
 
-    def _defective_available(self):
+    def _defective_available(self, others=None, on_hand=None):
         """Units of the line that reached RMA/Defective and are on no other
         active return, never more than the store holds of the lot (stock
         figures read as superuser: quality and customer service have no
-        stock rights)."""
+        stock rights). ``others`` (the line's other active returns) and
+        ``on_hand`` (``_defective_on_hand``) when the caller found them for
+        many returns at once."""
         self.ensure_one()
         sreturn = self.sudo()
         line = sreturn.line_id
@@ -268,17 +270,17 @@ class FactoryRmaSupplierReturn(models.Model):
             lambda m: m.state == "done" and m.location_dest_id._child_of(defective)
         ):
             routed += move.product_uom._compute_quantity(move.quantity, line.product_id.uom_id)
-        others = sreturn.search(
-            [
-                ("line_id", "=", line.id),
-                ("state", "!=", "cancelled"),
-                ("id", "not in", self.ids),
-            ]
-        )
+        if others is None:
+            others = sreturn.search(
+                [
+                    ("line_id", "=", line.id),
+                    ("state", "!=", "cancelled"),
+                    ("id", "not in", self.ids),
+                ]
+            )
         routed -= sum(others.mapped("qty_defective"))
-        on_hand = sreturn.env["stock.quant"]._get_available_quantity(
-            line.product_id, defective, lot_id=sreturn.lot_id or None, strict=False
-        )
+        if on_hand is None:
+            on_hand = sreturn._defective_on_hand()
         if sreturn.state == "confirmed":
             # reserved by this return's own transfer
             on_hand += sum(
@@ -287,6 +289,17 @@ class FactoryRmaSupplierReturn(models.Model):
                 ).mapped("quantity")
             )
         return max(min(routed, on_hand), 0.0)
+
+    def _defective_on_hand(self):
+        """Free units of the lot (of the product) in the defective store."""
+        self.ensure_one()
+        sreturn = self.sudo()
+        return sreturn.env["stock.quant"]._get_available_quantity(
+            sreturn.product_id,
+            sreturn._warehouse().rma_defective_loc_id,
+            lot_id=sreturn.lot_id or None,
+            strict=False,
+        )
 
     def _stock_available(self):
         """Free units of the supplier lot in WH/Stock (batch containment)."""
@@ -387,8 +400,18 @@ class FactoryRmaSupplierReturn(models.Model):
         self._check_any_group(RETURN_GROUPS, _("return goods to the vendor"))
 
     def _check_can_confirm(self):
+        """Each return within what is left for it; returns confirmed
+        together draw on the same defective store, lot in stock and vendor
+        receipt, found once for all of them."""
         self._check_group_any_return()
         self._check_state(("draft",), _("Confirming the return to the vendor"))
+        active = self.sudo().search(
+            [("line_id", "in", self.line_id.ids), ("state", "!=", "cancelled")]
+        )
+        # what the returns confirmed before in this batch leave, by
+        # (warehouse, product, lot) in the defective store and in stock, and
+        # by vendor receipt
+        defective_left, stock_left, origin_left = {}, {}, {}
         for sreturn in self:
             rounding = sreturn.product_id.uom_id.rounding
             if sreturn.rma_id.state not in RETURN_RMA_STATES:
@@ -415,7 +438,13 @@ class FactoryRmaSupplierReturn(models.Model):
                 raise UserError(
                     _("%s: a batch defect needs the supplier lot of the goods.", sreturn.name)
                 )
-            available = sreturn._defective_available()
+            key = (sreturn._warehouse(), sreturn.product_id, sreturn.lot_id)
+            if key not in defective_left:
+                defective_left[key] = sreturn._defective_on_hand()
+            available = sreturn._defective_available(
+                others=active.filtered(lambda r, s=sreturn: r.line_id == s.line_id and r != s),
+                on_hand=defective_left[key],
+            )
             if float_compare(sreturn.qty_defective, available, precision_rounding=rounding) > 0:
                 raise UserError(
                     _(
@@ -427,18 +456,28 @@ class FactoryRmaSupplierReturn(models.Model):
                         qty=sreturn.qty_defective,
                     )
                 )
-            free = sreturn._stock_available()
-            if float_compare(sreturn.qty_stock, free, precision_rounding=rounding) > 0:
-                raise UserError(
-                    _(
-                        "%(name)s: only %(free)s units of the lot are free in stock, not %(qty)s.",
-                        name=sreturn.name,
-                        free=free,
-                        qty=sreturn.qty_stock,
+            defective_left[key] -= sreturn.qty_defective
+            if not float_is_zero(sreturn.qty_stock, precision_rounding=rounding):
+                if key not in stock_left:
+                    stock_left[key] = sreturn._stock_available()
+                free = stock_left[key]
+                if float_compare(sreturn.qty_stock, free, precision_rounding=rounding) > 0:
+                    raise UserError(
+                        _(
+                            "%(name)s: only %(free)s units of the lot are free in stock, not "
+                            "%(qty)s.",
+                            name=sreturn.name,
+                            free=free,
+                            qty=sreturn.qty_stock,
+                        )
                     )
-                )
+                stock_left[key] -= sreturn.qty_stock
             if sreturn.origin_move_id:
-                returnable = sreturn._origin_returnable()
+                origin_key = (sreturn.origin_move_id, sreturn.lot_id)
+                if origin_key not in origin_left:
+                    origin_left[origin_key] = sreturn._origin_returnable()
+                returnable = origin_left[origin_key]
+                origin_left[origin_key] -= total
                 if float_compare(total, returnable, precision_rounding=rounding) > 0:
                     raise UserError(
                         _(
@@ -459,48 +498,60 @@ class FactoryRmaSupplierReturn(models.Model):
         # defective units: the later transaction is retried on fresh data
         self._serialize_on(self.line_id)
         self._check_can_confirm()
-        for sreturn in self:
-            sreturn._create_return_pickings()
-            sreturn._write_workflow({"state": "confirmed"})
-            if sreturn.defect_scope == "batch":
-                sreturn._schedule_supplier_meeting()
+        self._create_return_pickings()
+        self._write_workflow({"state": "confirmed"})
+        for sreturn in self.filtered(lambda r: r.defect_scope == "batch"):
+            sreturn._schedule_supplier_meeting()
         return True
 
     def _create_return_pickings(self):
-        self.ensure_one()
-        warehouse = self._warehouse()
+        """The return transfers of the returns (from RMA/Defective, and from
+        WH/Stock for a batch defect), created, confirmed and reserved
+        together."""
         Picking = self.env["stock.picking"].sudo()
-        pickings = Picking
-        for location, qty in (
-            (warehouse.rma_defective_loc_id, self.qty_defective),
-            (warehouse.lot_stock_id, self.qty_stock),
-        ):
-            if float_is_zero(qty, precision_rounding=self.product_id.uom_id.rounding):
-                continue
-            vals = self._prepare_return_picking_vals(location)
-            vals["move_ids"] = [Command.create(self._prepare_return_move_vals(location, qty))]
-            pickings |= Picking.create(vals)
+        vals_list = []
+        for sreturn in self:
+            warehouse = sreturn._warehouse()
+            for location, qty in (
+                (warehouse.rma_defective_loc_id, sreturn.qty_defective),
+                (warehouse.lot_stock_id, sreturn.qty_stock),
+            ):
+                if float_is_zero(qty, precision_rounding=sreturn.product_id.uom_id.rounding):
+                    continue
+                vals = sreturn._prepare_return_picking_vals(location)
+                vals["move_ids"] = [
+                    Command.create(sreturn._prepare_return_move_vals(location, qty))
+                ]
+                vals_list.append(vals)
+        pickings = Picking.create(vals_list)
         pickings.action_confirm()
         self._reserve_lot(pickings.move_ids)
-        self.message_post(body=_("Return to the vendor: %s", ", ".join(pickings.mapped("name"))))
+        for sreturn in self:
+            names = pickings.filtered(
+                lambda p, s=sreturn: p.move_ids.rma_supplier_return_id == s
+            ).mapped("name")
+            sreturn.message_post(body=_("Return to the vendor: %s", ", ".join(names)))
         return pickings
 
     def _reserve_lot(self, moves):
-        """Reserve the supplier lot for the return moves (checked available
-        before), never another lot of the same product."""
-        self.ensure_one()
-        if not self.lot_id:
-            moves._action_assign()
+        """Reserve the supplier lot of each return for its return moves
+        (checked available before), never another lot of the same product."""
+        with_lot = moves.filtered(lambda m: m.rma_supplier_return_id.lot_id)
+        if moves - with_lot:
+            (moves - with_lot)._action_assign()
+        if not with_lot:
             return
-        moves.move_line_ids.unlink()
+        with_lot.move_line_ids.unlink()
         RmaLine = self.env["factory.rma.line"]
         self.env["stock.move.line"].sudo().create(
             [
-                RmaLine._prepare_lot_reservation_vals(move, self.lot_id, move.product_uom_qty)
-                for move in moves
+                RmaLine._prepare_lot_reservation_vals(
+                    move, move.rma_supplier_return_id.lot_id, move.product_uom_qty
+                )
+                for move in with_lot
             ]
         )
-        moves._recompute_state()
+        with_lot._recompute_state()
 
     def _return_picking_type(self):
         self.ensure_one()
@@ -587,8 +638,17 @@ class FactoryRmaSupplierReturn(models.Model):
         self._write_workflow({"state": "cancelled"})
         return True
 
+    def _check_reader(self):
+        """The smart buttons open the return's documents for its readers
+        only: a portal caller must not learn which transfers, reports or
+        vendor documents a return has."""
+        self._check_any_group(
+            SUPPLIER_RETURN_READERS.split(","), _("open the documents of supplier returns")
+        )
+
     def action_view_pickings(self):
         self.ensure_one()
+        self._check_reader()
         action = self.env["ir.actions.act_window"]._for_xml_id("stock.action_picking_tree_all")
         action["domain"] = [("id", "in", self.move_ids.picking_id.ids)]
         action["context"] = {"create": False}
@@ -637,6 +697,7 @@ class FactoryRmaSupplierReturn(models.Model):
 
     def action_view_8d(self):
         self.ensure_one()
+        self._check_reader()
         return {
             "type": "ir.actions.act_window",
             "res_model": "factory.rma.8d",

@@ -134,17 +134,26 @@ class FactoryRmaSupplierReturn(models.Model):
         self._check_recovery(_("create vendor credit notes"))
         self._lock_for_update()
         self._check_goods_to_recover()
-        Move = self.rma_id[:1]._rma_prepare_model("account.move")
-        moves = self.env["account.move"]
+        vals_by_return = {}
         for sreturn in self:
             qty = sreturn._qty_to_recover()
             vals = sreturn._prepare_vendor_credit_note_vals()
             vals["invoice_line_ids"] = [
                 Command.create(sreturn._prepare_vendor_credit_line_vals(qty))
             ]
-            moves |= Move.with_company(sreturn.company_id).create(vals)
-            sreturn._hand_over(moves[-1:], _("Vendor credit note"))
+            vals_by_return[sreturn] = vals
+        self._create_vendor_documents(vals_by_return, _("Vendor credit note"))
         return True
+
+    def _create_vendor_documents(self, vals_by_return, label):
+        """Create the draft vendor documents {return: values}, those of a
+        company in one go, and tell each return's chatter."""
+        Move = self.rma_id[:1]._rma_prepare_model("account.move")
+        for company in self.company_id:
+            returns = [r for r in vals_by_return if r.company_id == company]
+            notes = Move.with_company(company).create([vals_by_return[r] for r in returns])
+            for sreturn, note in zip(returns, notes, strict=True):
+                sreturn._hand_over(note, label)
 
     def _prepare_vendor_credit_note_vals(self):
         self.ensure_one()
@@ -278,7 +287,7 @@ class FactoryRmaSupplierReturn(models.Model):
         policy's rates. Once per return."""
         self._check_recovery(_("create vendor debit notes"))
         self._lock_for_update()
-        Move = self.rma_id[:1]._rma_prepare_model("account.move")
+        vals_by_return = {}
         for sreturn in self:
             existing = sreturn.sudo().vendor_move_ids.filtered(
                 lambda m: m.rma_supplier_recovery == "costs" and m.state != "cancel"
@@ -305,8 +314,8 @@ class FactoryRmaSupplierReturn(models.Model):
                 Command.create(sreturn._prepare_vendor_debit_line_vals(product, qty, price))
                 for product, qty, price in cost_lines
             ]
-            note = Move.with_company(sreturn.company_id).create(vals)
-            sreturn._hand_over(note, _("Vendor debit note"))
+            vals_by_return[sreturn] = vals
+        self._create_vendor_documents(vals_by_return, _("Vendor debit note"))
         return True
 
     def _prepare_vendor_debit_note_vals(self):
@@ -344,14 +353,16 @@ class FactoryRmaSupplierReturn(models.Model):
         self._check_recovery(_("request a replacement from the vendor"), RETURN_GROUPS)
         self._lock_for_update()
         self._check_goods_to_recover()
-        pickings = self.env["stock.picking"]
+        vals_list = []
         for sreturn in self:
             qty = sreturn._qty_to_recover()
             vals = sreturn._prepare_replacement_picking_vals()
             vals["move_ids"] = [Command.create(sreturn._prepare_replacement_move_vals(qty))]
-            picking = self.env["stock.picking"].sudo().create(vals)
-            picking.action_confirm()
-            pickings |= picking
+            vals_list.append(vals)
+        # the receipts of all the returns created and confirmed together
+        pickings = self.env["stock.picking"].sudo().create(vals_list)
+        pickings.action_confirm()
+        for sreturn, picking in zip(self, pickings, strict=True):
             sreturn.message_post(body=_("Replacement from the vendor: %s", picking.name))
         return True
 
@@ -392,6 +403,7 @@ class FactoryRmaSupplierReturn(models.Model):
 
     def action_view_vendor_moves(self):
         self.ensure_one()
+        self._check_reader()
         action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_in_refund_type")
         action["domain"] = [("rma_supplier_return_id", "=", self.id)]
         action["context"] = {"create": False}

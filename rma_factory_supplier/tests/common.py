@@ -142,3 +142,47 @@ class SupplierCommon(QualityCommon):
         ).save()
         composer.action_send_mail()
         return record
+
+    def _defective_lines(self, order, lot, count):
+        """Lines of ``count`` one-unit RMAs of ``lot`` delivered by ``order``,
+        judged a refund by hand (inspections off) and routed to
+        RMA/Defective, made as a list (batch and query-budget tests)."""
+        move = order.picking_ids.move_ids
+        rmas = self.env["factory.rma"].create(
+            [
+                {
+                    "partner_id": self.dealer_b.id,
+                    "sale_order_id": order.id,
+                    "criterion_b": True,
+                    "line_ids": [
+                        Command.create(
+                            {
+                                "product_id": self.power.id,
+                                "lot_id": lot.id,
+                                "quantity": 1,
+                                "move_id": move.id,
+                                "sale_line_id": move.sale_line_id.id,
+                                "cond_original_packaging": True,
+                                "cond_accessories_complete": True,
+                                "cond_no_human_damage": True,
+                            }
+                        )
+                    ],
+                }
+                for _i in range(count)
+            ]
+        )
+        rmas.action_submit()
+        rmas.with_user(self.user_mgr).action_approve()
+        receipts = rmas.picking_ids
+        self._validate_all(receipts)
+        rmas.line_ids.with_user(self.user_cs).write(
+            {"decided_outcome": "refund", "destination": "defective"}
+        )
+        rmas.with_user(self.user_cs).action_judge()
+        rmas.with_user(self.user_cs).action_process()
+        self._validate_all(rmas.picking_ids - receipts)
+        self.assertEqual(set(rmas.mapped("state")), {"done"})
+        self.env.flush_all()
+        self.env.invalidate_all()
+        return rmas.line_ids
