@@ -108,8 +108,16 @@ class FactoryRma(models.Model):
             )
         if not vals_list:
             return Message
+        # The savepoints do not flush the transaction: a flush there would
+        # also run the precommit hooks (mail tracking) in the middle of the
+        # action (two tracking messages for one click, the records' computed
+        # fields recomputed twice). Inside, only the new entries are written
+        # (their INSERT is what meets the unique key), so rolling back to the
+        # savepoint loses nothing else; the entries written before are
+        # flushed first for the same reason.
+        Message.flush_model()
         try:
-            with self.env.cr.savepoint():
+            with self.env.cr.savepoint(flush=False):
                 created = Message.create(vals_list)
                 created.flush_recordset()
         except pg_errors.UniqueViolation:
@@ -118,7 +126,7 @@ class FactoryRma(models.Model):
             created = Message.browse()
             for vals in vals_list:
                 try:
-                    with self.env.cr.savepoint():
+                    with self.env.cr.savepoint(flush=False):
                         record = Message.create(vals)
                         record.flush_recordset()
                 except pg_errors.UniqueViolation:

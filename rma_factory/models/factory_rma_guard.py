@@ -232,7 +232,11 @@ class FactoryRmaGuard(models.AbstractModel):
                     self[:1].display_name,
                 )
             ) from exc
-        self.invalidate_recordset()
+        # No invalidation: the transaction reads one snapshot (repeatable
+        # read), so the rows read before the lock are those read after it (a
+        # row changed by a transaction that committed since then makes the
+        # lock fail with a serialization error). Invalidating would only
+        # flush the records' pending changes and read them again.
 
     @api.model
     def _serialize_on(self, records):

@@ -263,9 +263,16 @@ class FactoryRma(models.Model):
             if not user or group not in user.groups_id:
                 company = rma.company_id
                 if company not in group_user_by_company:
-                    group_user_by_company[company] = group.users.filtered(
-                        lambda u, company=company: company in u.company_ids and not u.share
-                    )[:1]
+                    # the group's first internal user of the company (in the
+                    # users' order), searched instead of reading every member
+                    group_user_by_company[company] = self.env["res.users"].search(
+                        [
+                            ("groups_id", "in", group.id),
+                            ("company_ids", "in", company.id),
+                            ("share", "=", False),
+                        ],
+                        limit=1,
+                    )
                 user = group_user_by_company[company]
             if not user:
                 continue

@@ -45,8 +45,12 @@ class StockMove(models.Model):
         if receipts:
             receipts.rma_line_id.sudo()._check_receipt_quantities(receipts)
         moves = super()._action_done(cancel_backorder=cancel_backorder)
-        # the return rate's delivered quantities (one SQL statement)
-        self.env["factory.rma.return.rate.delivery"].sudo()._sync_moves(moves)
+        # the return rate's delivered quantities (one SQL statement); the
+        # RMA's own moves are never among them (the report reads moves
+        # without an RMA line), so a transfer of RMA goods skips the sync
+        self.env["factory.rma.return.rate.delivery"].sudo()._sync_moves(
+            moves.filtered(lambda m: not m.rma_line_id)
+        )
         rma_moves = moves.filtered("rma_line_id")
         if rma_moves:
             rma_moves._rma_set_received_lot()

@@ -86,6 +86,8 @@ class FactoryRmaReturnRateDelivery(models.Model):
         """(Re)write the rows of ``moves`` (every move when None) from the
         moves themselves: one DELETE and one INSERT ... SELECT, whatever the
         number of moves."""
+        if moves is not None and not moves:
+            return
         self.env["stock.move"].flush_model()
         self.env["stock.picking"].flush_model(["partner_id"])
         self.env["sale.order.line"].flush_model(["price_reduce_taxexcl", "product_uom"])
@@ -94,8 +96,6 @@ class FactoryRmaReturnRateDelivery(models.Model):
             self.env.cr.execute(SQL("DELETE FROM %s", SQL.identifier(self._table)))
             where = SQL("TRUE")
         else:
-            if not moves:
-                return
             ids = tuple(moves.ids)
             self.env.cr.execute(
                 SQL("DELETE FROM %s WHERE move_id IN %s", SQL.identifier(self._table), ids)

@@ -12,10 +12,10 @@ _logger = logging.getLogger(__name__)
 #: 25 % more, so that a regression fails the suite.
 BATCH = 50
 BUDGETS = {
-    "submit": (83, 44),
-    "approve": (239, 252),
-    "receive": (143, 405),
-    "judge+process": (126, 726),
+    "submit": (49, 44),
+    "approve": (104, 252),
+    "receive": (105, 405),
+    "judge+process": (95, 726),
     "route": (81, 293),
 }
 MARGIN = 1.25

@@ -140,6 +140,8 @@ class FactoryRmaInspection(models.Model):
         The inspection keeps this quantity when its own closing splits the
         line into good and defective portions (lines are not split by hand
         while an inspection is open)."""
+        # the move lines of every inspection read at once, not per inspection
+        self.line_id.move_ids.move_line_ids.mapped("lot_id")
         for inspection in self:
             line = inspection.line_id
             qty = 0.0
@@ -286,6 +288,7 @@ class FactoryRmaInspection(models.Model):
             raise AccessError(
                 _("Inspections are created when the goods are received in RMA/Input.")
             )
+        sequences = {}  # the sequence of each company, searched once
         for vals in vals_list:
             line = self.env["factory.rma.line"].browse(vals.get("line_id"))
             if "sample_percent" not in vals:
@@ -293,12 +296,18 @@ class FactoryRmaInspection(models.Model):
                     MIN_SAMPLE_PERCENT, line.rma_id.policy_id.sample_percent or 0.0
                 )
             if vals.get("name", "/") == "/":
-                vals["name"] = (
-                    self.env["ir.sequence"]
-                    .with_company(line.company_id or self.env.company)
-                    .next_by_code("factory.rma.inspection")
-                    or "/"
-                )
+                company = line.company_id or self.env.company
+                if company not in sequences:
+                    sequences[company] = self.env["ir.sequence"].search(
+                        [
+                            ("code", "=", "factory.rma.inspection"),
+                            ("company_id", "in", [company.id, False]),
+                        ],
+                        order="company_id",
+                        limit=1,
+                    )
+                sequence = sequences[company]
+                vals["name"] = (sequence and sequence._next()) or "/"
         return super().create(vals_list)
 
     def _workflow_fields(self):
@@ -361,10 +370,11 @@ class FactoryRmaInspection(models.Model):
         self._check_group(QUALITY_INSPECTOR, _("inspect returned goods"))
         self._lock_for_update()
         self._check_state(("draft",), _("Starting the inspection"))
-        for inspection in self:
-            inspection._write_workflow(
-                {"state": "in_progress", "inspector_id": inspection.inspector_id.id or self.env.uid}
-            )
+        # one write per inspector (the inspections of a list at once)
+        for inspector, inspections in self.grouped(
+            lambda i: i.inspector_id.id or self.env.uid
+        ).items():
+            inspections._write_workflow({"state": "in_progress", "inspector_id": inspector})
         return True
 
     def _check_can_done(self):
@@ -435,15 +445,20 @@ class FactoryRmaInspection(models.Model):
         self._serialize_on(self.rma_id)
         self._check_can_done()
         now = fields.Datetime.now()
-        for inspection in self:
-            vals = {"date_done": now, "inspector_id": inspection.inspector_id.id or self.env.uid}
-            if inspection._needs_customer_agreement():
-                vals["state"] = "waiting"
-                inspection._write_workflow(vals)
-                inspection._schedule_agreement_activity()
-            else:
-                vals["state"] = "done"
-                inspection._write_workflow(vals)
+        waiting = self.filtered(lambda i: i._needs_customer_agreement())
+        waiting_ids = set(waiting.ids)
+        # one write per inspector and state (the inspections of a list at once)
+        for (inspector, state), inspections in self.grouped(
+            lambda i: (
+                i.inspector_id.id or self.env.uid,
+                "waiting" if i.id in waiting_ids else "done",
+            )
+        ).items():
+            inspections._write_workflow(
+                {"date_done": now, "inspector_id": inspector, "state": state}
+            )
+        for inspection in waiting:
+            inspection._schedule_agreement_activity()
         self.filtered(lambda i: i.state == "done")._apply_disposition()
         self._after_verdict()
         return True
@@ -476,7 +491,7 @@ class FactoryRmaInspection(models.Model):
         receipts arrive at once)."""
         if not self or self.env.context.get("mail_activity_automation_skip"):
             return
-        inspectors = self.env.ref(QUALITY_INSPECTOR).users
+        inspector_group = self.env.ref(QUALITY_INSPECTOR)
         activity_type = self.env.ref("rma_factory_quality.mail_activity_type_rma_inspection")
         model_id = self.env["ir.model"]._get_id(self._name)
         inspector_by_company = {}
@@ -486,9 +501,17 @@ class FactoryRmaInspection(models.Model):
             if not user:
                 company = inspection.company_id
                 if company not in inspector_by_company:
-                    inspector_by_company[company] = inspectors.filtered(
-                        lambda u, c=company: not u.share and c in u.company_ids
-                    ).sorted("id")[:1]
+                    # the company's first internal inspector, searched
+                    # instead of reading every member of the group
+                    inspector_by_company[company] = self.env["res.users"].search(
+                        [
+                            ("groups_id", "in", inspector_group.id),
+                            ("company_ids", "in", company.id),
+                            ("share", "=", False),
+                        ],
+                        order="id",
+                        limit=1,
+                    )
                 user = inspector_by_company[company]
             if not user:
                 continue

@@ -77,9 +77,12 @@ class FactoryRmaInspection(models.Model):
     def _alert_major_severity(self):
         """A major complaint is reviewed at once (SEV-04): an activity for
         the Quality Managers."""
+        major = self.filtered(lambda i: i.severity == "major")
+        if not major:
+            return
         managers = self.env.ref(QUALITY_MANAGER).users
         activity_type = self.env.ref("mail.mail_activity_data_todo")
-        for inspection in self.filtered(lambda i: i.severity == "major"):
+        for inspection in major:
             user = managers.filtered(
                 lambda u, c=inspection.company_id: not u.share and c in u.company_ids
             ).sorted("id")[:1]

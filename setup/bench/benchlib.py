@@ -58,12 +58,13 @@ class Bench:
 
     def step(self, name, records, func):
         """``batch``: one call of ``func`` on all ``records``, as a list
-        action. ``single``: one call per record, each on that record alone
+        action (the records browsed by their ids, as the web client sends
+        them). ``single``: one call per record, each on that record alone
         (no prefetching across the list), as a user clicks one button after
         the other. Returns the union of what the calls return when they
         return records."""
         if self.mode == "batch":
-            return self._measure(name, func, records)
+            return self._measure(name, func, records.browse(records.ids))
         results = []
         for record_id in records.ids:
             results.append(self._measure(name, func, records.browse(record_id)))
