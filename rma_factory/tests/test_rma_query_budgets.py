@@ -13,10 +13,10 @@ _logger = logging.getLogger(__name__)
 BATCH = 50
 BUDGETS = {
     "submit": (49, 44),
-    "approve": (104, 252),
-    "receive": (105, 405),
-    "judge+process": (95, 726),
-    "route": (81, 293),
+    "approve": (104, 251),
+    "receive": (105, 401),
+    "judge+process": (95, 684),
+    "route": (81, 290),
 }
 MARGIN = 1.25
 
