@@ -247,32 +247,37 @@ class RmaCommon(TransactionCase):
                 vals["destination"] = destination
             line.with_user(self.user_cs).write(vals)
 
+    @staticmethod
+    def _rma_vals_on_move(move, quantity=1, product=None):
+        """Values of an RMA of the move's sale order returning ``quantity``
+        of the delivery ``move``, the conditions ticked (batch, budget and
+        procurement tests)."""
+        order = move.sale_line_id.order_id
+        return {
+            "partner_id": order.partner_id.id,
+            "sale_order_id": order.id,
+            "criterion_b": True,
+            "line_ids": [
+                Command.create(
+                    {
+                        "product_id": (product or move.product_id).id,
+                        "quantity": quantity,
+                        "move_id": move.id,
+                        "sale_line_id": move.sale_line_id.id,
+                        "cond_original_packaging": True,
+                        "cond_accessories_complete": True,
+                        "cond_no_human_damage": True,
+                    }
+                )
+            ],
+        }
+
     def _make_submitted_rmas(self, count, order, product=None):
         """``count`` submitted one-unit RMAs on the first delivery move of
         ``order`` (batch and query-budget tests)."""
         move = order.picking_ids.move_ids[:1]
         rmas = self.env["factory.rma"].create(
-            [
-                {
-                    "partner_id": order.partner_id.id,
-                    "sale_order_id": order.id,
-                    "criterion_b": True,
-                    "line_ids": [
-                        Command.create(
-                            {
-                                "product_id": (product or move.product_id).id,
-                                "quantity": 1,
-                                "move_id": move.id,
-                                "sale_line_id": move.sale_line_id.id,
-                                "cond_original_packaging": True,
-                                "cond_accessories_complete": True,
-                                "cond_no_human_damage": True,
-                            }
-                        )
-                    ],
-                }
-                for _i in range(count)
-            ]
+            [self._rma_vals_on_move(move, product=product) for _i in range(count)]
         )
         rmas.action_submit()
         self.env.flush_all()

@@ -1,6 +1,5 @@
 import logging
 
-from odoo import Command
 from odoo.tests import tagged
 
 from .common import RmaCommon
@@ -23,33 +22,12 @@ class TestRmaCreateQueryBudgets(QueryBudgetMixin, RmaCommon):
     customer service creates one RMA or a list of them (imports, the
     bench's "create" step); a customer's portal user files a request."""
 
-    def _rma_vals(self, order):
-        move = order.picking_ids.move_ids[:1]
-        return {
-            "partner_id": order.partner_id.id,
-            "sale_order_id": order.id,
-            "criterion_b": True,
-            "line_ids": [
-                Command.create(
-                    {
-                        "product_id": move.product_id.id,
-                        "quantity": 1,
-                        "move_id": move.id,
-                        "sale_line_id": move.sale_line_id.id,
-                        "cond_original_packaging": True,
-                        "cond_accessories_complete": True,
-                        "cond_no_human_damage": True,
-                    }
-                )
-            ],
-        }
-
     def _create(self, count, order):
         Rma = self.env["factory.rma"].with_user(self.user_cs)
+        move = order.picking_ids.move_ids[:1]
+        vals_list = [self._rma_vals_on_move(move) for _i in range(count)]
         created = []
-        queries = self._queries(
-            lambda: created.append(Rma.create([self._rma_vals(order) for _i in range(count)]))
-        )
+        queries = self._queries(lambda: created.append(Rma.create(vals_list)))
         rmas = created[0]
         self.assertEqual(len(rmas), count)
         self.assertEqual(set(rmas.mapped("state")), {"draft"})

@@ -183,24 +183,7 @@ class TestRmaProcurement(RmaCommon):
         order = self._deliver(self.customer_c, [(self.connector, 2, None), (bracket, 2, None)])
         rmas = self.env["factory.rma"].create(
             [
-                {
-                    "partner_id": self.customer_c.id,
-                    "sale_order_id": order.id,
-                    "criterion_b": True,
-                    "line_ids": [
-                        Command.create(
-                            {
-                                "product_id": move.product_id.id,
-                                "quantity": 1,
-                                "move_id": move.id,
-                                "sale_line_id": move.sale_line_id.id,
-                                "cond_original_packaging": True,
-                                "cond_accessories_complete": True,
-                                "cond_no_human_damage": True,
-                            }
-                        )
-                    ],
-                }
+                self._rma_vals_on_move(move)
                 for move in order.picking_ids.move_ids
                 for _unit in range(2)
             ]

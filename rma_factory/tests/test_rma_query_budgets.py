@@ -1,6 +1,5 @@
 import logging
 
-from odoo import Command
 from odoo.tests import tagged
 
 from .common import RmaCommon
@@ -60,29 +59,7 @@ class TestRmaQueryBudgets(QueryBudgetMixin, RmaCommon):
 
     def _draft_rmas(self, count, order):
         move = order.picking_ids.move_ids[:1]
-        return self.env["factory.rma"].create(
-            [
-                {
-                    "partner_id": order.partner_id.id,
-                    "sale_order_id": order.id,
-                    "criterion_b": True,
-                    "line_ids": [
-                        Command.create(
-                            {
-                                "product_id": move.product_id.id,
-                                "quantity": 1,
-                                "move_id": move.id,
-                                "sale_line_id": move.sale_line_id.id,
-                                "cond_original_packaging": True,
-                                "cond_accessories_complete": True,
-                                "cond_no_human_damage": True,
-                            }
-                        )
-                    ],
-                }
-                for _i in range(count)
-            ]
-        )
+        return self.env["factory.rma"].create([self._rma_vals_on_move(move) for _i in range(count)])
 
     def _judge(self, rmas):
         rmas = rmas.with_user(self.user_cs)
