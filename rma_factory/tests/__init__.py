@@ -1,4 +1,5 @@
 from . import test_rma_setup
+from . import test_journal_item_write
 from . import test_rma_flow
 from . import test_rma_guards
 from . import test_rma_eligibility
