@@ -133,6 +133,35 @@ class TestRmaCreditInvoices(RmaAccountCommon):
             (rma1 | rma2 | rma_open).action_create_credit_note_batch()
         self.assertEqual(len((rma1 | rma2).credit_note_ids), 2)
 
+    def test_credit_notes_posted_together_each_match_their_invoice(self):
+        """Two RMAs credit INV1 and one INV2; their three credit notes are
+        posted in one click: each is matched with the invoice it reverses
+        (Odoo pairs the distinct invoices with the credit notes in order, so
+        the second note of INV1 would be matched with INV2)."""
+        order1 = self._deliver(self.customer_c, [(self.connector, 10, None)])
+        inv1 = self._invoice(order1)
+        order2 = self._deliver(self.dealer_b, [(self.connector, 5, None)])
+        inv2 = self._invoice(order2)
+        rma_a = self._refund_rma(order1, 3)
+        rma_b = self._refund_rma(order1, 2)
+        rma_c = self._refund_rma(order2, 1)
+        rmas = rma_a | rma_b | rma_c
+        rmas.action_create_credit_note_batch()
+        notes = rmas.credit_note_ids.sorted("id")
+        self.assertEqual(len(notes), 3)
+        self.assertEqual(notes.mapped("reversed_entry_id"), inv1 | inv2)
+        self.assertEqual(set(notes.mapped("state")), {"draft"})
+        notes.with_user(self.user_accountant).action_post()
+        for note in notes:
+            receivable = self._receivable(note)
+            self.assertTrue(receivable.reconciled, note.name)
+            self.assertEqual(
+                receivable.matched_debit_ids.debit_move_id.move_id, note.reversed_entry_id
+            )
+        self.assertAlmostEqual(inv1.amount_residual, 169.5 - 50.85 - 33.9)
+        self.assertAlmostEqual(inv2.amount_residual, 84.75 - 16.95)
+        self.assertEqual(set(rmas.mapped("refund_state")), {"reconciled"})
+
     def _manual_rma(self, qty):
         """RMA keyed in without sale or invoice line: the invoice is unknown."""
         rma = self.env["factory.rma"].create(
