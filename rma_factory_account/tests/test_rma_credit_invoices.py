@@ -110,11 +110,15 @@ class TestRmaCreditInvoices(RmaAccountCommon):
         self.assertEqual(invoice.payment_state, "partial")
         self.assertEqual(rma.refund_state, "reconciled")
 
-    def test_batch_action_credits_every_selected_rma(self):
+    def _two_customers_invoiced(self):
+        """10 connectors delivered and invoiced to customer C (INV1, 169.50)
+        and 5 to dealer B (INV2, 84.75)."""
         order1 = self._deliver(self.customer_c, [(self.connector, 10, None)])
-        inv1 = self._invoice(order1)
         order2 = self._deliver(self.dealer_b, [(self.connector, 5, None)])
-        inv2 = self._invoice(order2)
+        return order1, self._invoice(order1), order2, self._invoice(order2)
+
+    def test_batch_action_credits_every_selected_rma(self):
+        order1, inv1, order2, inv2 = self._two_customers_invoiced()
         rma1 = self._refund_rma(order1, 3)
         rma2 = self._refund_rma(order2, 2)
         rma_open = self._create_rma(order1)
@@ -138,10 +142,7 @@ class TestRmaCreditInvoices(RmaAccountCommon):
         posted in one click: each is matched with the invoice it reverses
         (Odoo pairs the distinct invoices with the credit notes in order, so
         the second note of INV1 would be matched with INV2)."""
-        order1 = self._deliver(self.customer_c, [(self.connector, 10, None)])
-        inv1 = self._invoice(order1)
-        order2 = self._deliver(self.dealer_b, [(self.connector, 5, None)])
-        inv2 = self._invoice(order2)
+        order1, inv1, order2, inv2 = self._two_customers_invoiced()
         rma_a = self._refund_rma(order1, 3)
         rma_b = self._refund_rma(order1, 2)
         rma_c = self._refund_rma(order2, 1)
