@@ -4,7 +4,7 @@
     "name": "RMA Factory - Accounting",
     "summary": "Accounting side of customer returns: credit notes, refunds, charge-backs, "
     "write-downs",
-    "version": "18.0.1.6.0",
+    "version": "18.0.1.7.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/rma-factory/rma-factory",
     "author": "RMA Factory",

@@ -58,7 +58,17 @@ class AccountMove(models.Model):
         copy=False,
         readonly=True,
         groups="base.group_user",
-        help="Invoice of sold-off defective goods whose write-down this entry releases.",
+        help="Invoice or credit note of sold-off defective goods whose write-down this entry "
+        "releases (or restores).",
+    )
+    rma_selloff_amount = fields.Monetary(
+        "Write-down Released",
+        currency_field="company_currency_id",
+        copy=False,
+        readonly=True,
+        groups="base.group_user",
+        help="Write-down this entry releases against the cost of the goods sold off "
+        "(negative: restores to the allowance, for goods credited or a sale withdrawn).",
     )
 
     @api.depends(
@@ -190,7 +200,7 @@ class AccountMove(models.Model):
         deposit matches them."""
         posted = super()._post(soft=soft)
         posted._rma_tag_journal_items()
-        posted._rma_release_selloff_writedowns()
+        posted._rma_sync_selloff_releases()
         posted.rma_id._sync_state_from_stock()
         posted.rma_id._close_refund_escalations()
         notes = posted.filtered(lambda m: m.rma_id and m.move_type == "out_refund")
@@ -311,30 +321,77 @@ class AccountMove(models.Model):
             return "scrap"
         return False
 
-    def _rma_release_selloff_writedowns(self):
-        """Posting the invoice of sold-off defective goods (an accountant's
-        act) posts the release of their write-down: the loss booked on the
-        units sold meets the revenue (once per invoice)."""
-        invoices = self.filtered(lambda m: m.move_type == "out_invoice")
-        if not invoices:
+    def button_draft(self):
+        """Resetting an invoice or credit note of sold-off defective goods
+        to draft (Odoo's cancel resets it first) withdraws the write-down
+        release it posted: see ``_rma_sync_selloff_releases``."""
+        posted = self.filtered(lambda m: m.state == "posted")
+        res = super().button_draft()
+        posted._rma_sync_selloff_releases()
+        return res
+
+    def _rma_selloff_targets(self):
+        """{RMA line: (write-down to release, quantity)} of this posted
+        invoice or credit note of sold-off defective goods, before the
+        credit note's cap (empty when it is not posted)."""
+        self.ensure_one()
+        targets = {}
+        if self.state != "posted":
+            return targets
+        for aml in self.invoice_line_ids:
+            rma_line = aml.sale_line_ids.order_id.sudo().rma_selloff_line_id[:1]
+            if not rma_line:
+                continue
+            qty = aml.product_uom_id._compute_quantity(aml.quantity, aml.product_id.uom_id)
+            amount, total = targets.get(rma_line, (0.0, 0.0))
+            targets[rma_line] = (amount + rma_line._selloff_release_amount(qty), total + qty)
+        return targets
+
+    def _rma_sync_selloff_releases(self):
+        """Called by ``_post`` and ``button_draft`` (an accountant's acts):
+        the write-down release of each invoice or credit note of sold-off
+        defective goods is made what the document says. A posted invoice
+        releases the allowance of the units it sells against their cost of
+        sales, so that the revenue meets the written-down value; a posted
+        credit note restores it for the units it credits, never more than
+        was released; a document back in draft or cancelled releases
+        nothing. The difference with what its entries released so far is
+        posted as one entry per document and RMA line, so posting twice or
+        resetting and posting again never releases twice."""
+        documents = self.filtered(lambda m: m.move_type in ("out_invoice", "out_refund"))
+        if not documents:
             return
-        released = (
-            self.sudo()
-            .search([("rma_selloff_invoice_id", "in", invoices.ids), ("state", "!=", "cancel")])
-            .rma_selloff_invoice_id
-        )
-        releases = self.browse()
-        for invoice in invoices - released:
-            for aml in invoice.invoice_line_ids:
-                rma_line = aml.sale_line_ids.order_id.sudo().rma_selloff_line_id[:1]
-                if not rma_line:
+        released = {}  # (document, RMA line) -> write-down its entries released
+        for entry in self.sudo().search(
+            [("rma_selloff_invoice_id", "in", documents.ids), ("state", "=", "posted")]
+        ):
+            key = (entry.rma_selloff_invoice_id.id, entry.line_ids.rma_line_id[:1])
+            released[key] = released.get(key, 0.0) + entry.rma_selloff_amount
+        if not released and not any(
+            aml.sale_line_ids.order_id.sudo().rma_selloff_line_id
+            for aml in documents.filtered(lambda m: m.state == "posted").invoice_line_ids
+        ):
+            return
+        batch = {}  # RMA line -> released by the entries of this call
+        entries = self.browse()
+        for document in documents:
+            targets = document._rma_selloff_targets()
+            lines = set(targets) | {line for (doc_id, line) in released if doc_id == document.id}
+            for rma_line in lines:
+                amount, qty = targets.get(rma_line, (0.0, 0.0))
+                before = released.get((document.id, rma_line), 0.0)
+                if document.move_type == "out_refund":
+                    # what the other documents released is what it can restore
+                    available = (
+                        rma_line._selloff_released_amount() + batch.get(rma_line, 0.0) - before
+                    )
+                    amount = -min(amount, max(available, 0.0))
+                delta = amount - before
+                if document.company_currency_id.is_zero(delta):
                     continue
-                qty = aml.product_uom_id._compute_quantity(aml.quantity, aml.product_id.uom_id)
-                amount = rma_line._selloff_release_amount(qty)
-                if invoice.company_currency_id.is_zero(amount):
-                    continue
-                releases |= self.create(
-                    rma_line._prepare_selloff_release_move_vals(invoice, amount, qty)
+                batch[rma_line] = batch.get(rma_line, 0.0) + delta
+                entries |= self.create(
+                    rma_line._prepare_selloff_release_move_vals(document, delta, qty)
                 )
-        if releases:
-            releases._post(soft=False)
+        if entries:
+            entries._post(soft=False)

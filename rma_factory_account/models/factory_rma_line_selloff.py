@@ -18,24 +18,53 @@ class FactoryRmaLine(models.Model):
         unit = self.writedown_amount / written_qty
         return self.company_id.currency_id.round(unit * min(qty, written_qty))
 
+    def _selloff_released_amount(self):
+        """Write-down (company currency) released so far by the posted
+        entries of the invoices and credit notes of the line's sold-off
+        goods (restorations negative)."""
+        self.ensure_one()
+        entries = (
+            self.env["account.move"]
+            .sudo()
+            .search(
+                [
+                    ("rma_selloff_invoice_id", "!=", False),
+                    ("state", "=", "posted"),
+                    ("line_ids.rma_line_id", "=", self.id),
+                ]
+            )
+        )
+        return sum(entries.mapped("rma_selloff_amount"))
+
     def _prepare_selloff_release_move_vals(self, invoice, amount, qty):
         """Journal entry releasing ``amount`` of write-down for the ``qty``
         units sold on ``invoice``: Dr allowance (or stock valuation) / Cr
         the product's expense (cost of goods sold) account, tagged with the
-        RMA line and the responsibility analytic account."""
+        RMA line and the responsibility analytic account. A negative
+        ``amount`` restores the allowance: ``invoice`` is a credit note of
+        the goods, or a document reset to draft whose release is withdrawn."""
         self.ensure_one()
         _loss, allowance, journal = self._writedown_accounts()
         accounts = self.product_id.product_tmpl_id.with_company(
             self.company_id
         ).get_product_accounts()
         expense = accounts["expense"]
-        label = _(
-            "%(rma)s: write-down of %(qty)s %(product)s sold off on %(invoice)s",
-            rma=self.rma_id.name,
-            qty=qty,
-            product=self.product_id.display_name,
-            invoice=invoice.name,
-        )
+        values = {
+            "rma": self.rma_id.name,
+            "qty": qty,
+            "product": self.product_id.display_name,
+            "invoice": invoice.name,
+        }
+        if invoice.state != "posted":
+            label = _("%(rma)s: write-down release of %(invoice)s withdrawn", **values)
+        elif amount < 0:
+            label = _(
+                "%(rma)s: write-down of %(qty)s %(product)s restored by %(invoice)s", **values
+            )
+        else:
+            label = _(
+                "%(rma)s: write-down of %(qty)s %(product)s sold off on %(invoice)s", **values
+            )
         common = {
             "name": label,
             "partner_id": invoice.commercial_partner_id.id,
@@ -47,10 +76,12 @@ class FactoryRmaLine(models.Model):
             "move_type": "entry",
             "journal_id": journal.id,
             "company_id": self.company_id.id,
-            "date": invoice.invoice_date or fields.Date.context_today(self),
+            "date": (invoice.state == "posted" and invoice.invoice_date)
+            or fields.Date.context_today(self),
             "ref": label,
             "rma_id": self.rma_id.id,
             "rma_selloff_invoice_id": invoice.id,
+            "rma_selloff_amount": amount,
             "line_ids": [
                 fields.Command.create(dict(common, account_id=allowance.id, balance=amount)),
                 fields.Command.create(

@@ -1,4 +1,5 @@
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
+from odoo.modules.migration import load_script
 from odoo.tests import Form, new_test_user, tagged
 
 from .common import RmaAccountCommon
@@ -107,10 +108,10 @@ class TestRmaSellOff(RmaAccountCommon):
         # write-down loss against the revenue of the sale
         self.assertAlmostEqual(self._balance(self.allowance_account, line), 0.0)
         self.assertAlmostEqual(self._balance(self.loss_account, line), 120.0)
-        # posting again after a reset does not release twice
-        invoice.with_user(self.user_acc).button_draft()
-        invoice.with_user(self.user_acc).action_post()
+        # posting twice releases once
+        invoice._rma_sync_selloff_releases()
         self.assertEqual(len(self._releases(rma)), 1)
+        self.assertAlmostEqual(line._selloff_released_amount(), 120.0)
 
     def test_sell_off_without_write_down_books_only_revenue(self):
         rma = self._sold_off()
@@ -120,3 +121,120 @@ class TestRmaSellOff(RmaAccountCommon):
         invoice.with_user(self.user_acc).action_post()
         self.assertAlmostEqual(invoice.amount_untaxed, 30.0)
         self.assertFalse(self._releases(rma))
+
+    def _invoiced_selloff(self):
+        """The sold-off goods written down to 20 (120 of loss), delivered
+        and invoiced to the buyer by an accountant."""
+        rma = self._sold_off()
+        self._write_down(rma, 20.0)
+        order = rma.line_ids.selloff_order_ids
+        self._validate(order.picking_ids)
+        invoice = order._create_invoices()
+        invoice.with_user(self.user_acc).action_post()
+        return rma, invoice
+
+    def _credit_note(self, invoice, qty):
+        """A credit note of ``qty`` units of ``invoice``, made and posted by
+        an accountant through Odoo's reversal wizard and the form."""
+        wizard = (
+            self.env["account.move.reversal"]
+            .with_user(self.user_acc)
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"journal_id": invoice.journal_id.id, "reason": "buyer sent goods back"})
+        )
+        note = self.env["account.move"].browse(wizard.refund_moves()["res_id"])
+        with Form(note.with_user(self.user_acc)) as form, form.invoice_line_ids.edit(0) as item:
+            item.quantity = qty
+        note.with_user(self.user_acc).action_post()
+        return note
+
+    def test_reset_or_cancel_of_the_invoice_withdraws_its_release(self):
+        rma, invoice = self._invoiced_selloff()
+        line = rma.line_ids
+        self.assertAlmostEqual(self._balance(self.allowance_account, line), 0.0)
+        # an RMA user cannot reset it over RPC (the button is hidden): the
+        # invoice stays posted, its release stands
+        with self.assertRaises(UserError) as raised, self.cr.savepoint():
+            invoice.with_user(self.user_cs).button_draft()
+        self.assertIsInstance(raised.exception, AccessError)
+        self.env.invalidate_all()
+        self.assertEqual(invoice.state, "posted")
+        self.assertEqual(len(self._releases(rma)), 1)
+        # back to draft: the release is withdrawn, the allowance is back
+        invoice.with_user(self.user_acc).button_draft()
+        withdrawal = self._releases(rma).filtered(lambda m: m.rma_selloff_amount < 0)
+        self.assertEqual(len(withdrawal), 1)
+        self.assertEqual(withdrawal.state, "posted")
+        self.assertIn("withdrawn", withdrawal.ref)
+        self.assertAlmostEqual(self._balance(self.allowance_account, line), -120.0)
+        self.assertAlmostEqual(self._balance(self.expense_account, line), 0.0)
+        self.assertAlmostEqual(line._selloff_released_amount(), 0.0)
+        # posted again: released once more, not twice
+        invoice.with_user(self.user_acc).action_post()
+        self.assertAlmostEqual(self._balance(self.allowance_account, line), 0.0)
+        self.assertAlmostEqual(self._balance(self.expense_account, line), -120.0)
+        self.assertAlmostEqual(line._selloff_released_amount(), 120.0)
+        # cancelled from posted (Odoo resets it first): withdrawn again
+        invoice.with_user(self.user_acc).button_cancel()
+        self.assertEqual(invoice.state, "cancel")
+        self.assertAlmostEqual(self._balance(self.allowance_account, line), -120.0)
+        self.assertAlmostEqual(line._selloff_released_amount(), 0.0)
+        self.assertEqual(len(self._releases(rma)), 4)
+        for entry in self._releases(rma):
+            self.assertEqual(sum(entry.line_ids.mapped("balance")), 0.0)
+
+    def test_credit_note_restores_the_allowance_of_the_units_credited(self):
+        rma, invoice = self._invoiced_selloff()
+        line = rma.line_ids
+        # one of three units credited: 40 of the 120 released come back
+        note = self._credit_note(invoice, 1)
+        restore = self._releases(rma).filtered(lambda m: m.rma_selloff_invoice_id == note)
+        self.assertEqual(len(restore), 1)
+        self.assertAlmostEqual(restore.rma_selloff_amount, -40.0)
+        allowance = restore.line_ids.filtered(lambda x: x.account_id == self.allowance_account)
+        expense = restore.line_ids.filtered(lambda x: x.account_id == self.expense_account)
+        self.assertAlmostEqual(allowance.credit, 40.0)
+        self.assertAlmostEqual(expense.debit, 40.0)
+        self.assertEqual(restore.line_ids.rma_line_id, line)
+        self.assertAlmostEqual(self._balance(self.allowance_account, line), -40.0)
+        self.assertAlmostEqual(line._selloff_released_amount(), 80.0)
+        # a second credit note of all three units restores what is left, not more
+        self._credit_note(invoice, 3)
+        self.assertAlmostEqual(self._balance(self.allowance_account, line), -120.0)
+        self.assertAlmostEqual(self._balance(self.expense_account, line), 0.0)
+        self.assertAlmostEqual(line._selloff_released_amount(), 0.0)
+
+    def test_full_refund_restores_the_whole_release(self):
+        """Odoo's "full refund" posts the credit note at once (and its
+        invoice is paid by it): the release goes back in the same act."""
+        rma, invoice = self._invoiced_selloff()
+        line = rma.line_ids
+        wizard = (
+            self.env["account.move.reversal"]
+            .with_user(self.user_acc)
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"journal_id": invoice.journal_id.id, "reason": "sale withdrawn"})
+        )
+        wizard.modify_moves()
+        self.assertEqual(invoice.payment_state, "reversed")
+        self.assertAlmostEqual(self._balance(self.allowance_account, line), -120.0)
+        self.assertAlmostEqual(line._selloff_released_amount(), 0.0)
+
+    def test_migration_gives_old_releases_their_amount(self):
+        """A release posted before 18.0.1.7.0 had no released amount: the
+        migration gives it its debit, and a reset then withdraws it once."""
+        rma, invoice = self._invoiced_selloff()
+        release = self._releases(rma)
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE account_move SET rma_selloff_amount = NULL WHERE id = %s", [release.id]
+        )
+        self.env.invalidate_all()
+        script = load_script(
+            "rma_factory_account/migrations/18.0.1.7.0/post-migrate.py", "rma_account_post"
+        )
+        script.migrate(self.env.cr, "18.0.1.6.0")
+        self.env.invalidate_all()
+        self.assertAlmostEqual(release.rma_selloff_amount, 120.0)
+        invoice.with_user(self.user_acc).button_draft()
+        self.assertAlmostEqual(self._balance(self.allowance_account, rma.line_ids), -120.0)
