@@ -48,6 +48,7 @@
         "report/factory_rma_forms_reports.xml",
         "report/factory_rma_forms_templates.xml",
         "report/factory_rma_periodic_templates.xml",
+        "report/stock_picking_templates.xml",
         "views/rma_factory_menus.xml",
         "views/factory_rma_portal_templates.xml",
     ],

@@ -140,6 +140,7 @@ class RmaCommon(TransactionCase):
                         "quantity": qty,
                         "location_id": cls.stock_loc.id,
                         "location_dest_id": cls.customer_loc.id,
+                        "picking_id": picking.id,
                     }
                 )
             ]
@@ -173,6 +174,7 @@ class RmaCommon(TransactionCase):
                     "quantity": qty,
                     "location_id": cls.stock_loc.id,
                     "location_dest_id": cls.customer_loc.id,
+                    "picking_id": move.picking_id.id,
                 }
             )
             for lot, qty in lot_quantities

@@ -1,3 +1,5 @@
+import re
+
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
@@ -87,6 +89,45 @@ class TestRmaOutgoing(RmaCommon):
         delivery_line = later.picking_ids.move_line_ids
         self.assertEqual(delivery_line.lot_id, self.lot2)
         self.assertTrue(delivery_line.with_user(self.user_stock).rma_lot_repaired)
+
+    def _delivery_slip(self, picking, user):
+        html = (
+            self.env["ir.actions.report"]
+            .with_user(user)
+            ._render_qweb_html("stock.action_report_delivery", picking.ids)[0]
+            .decode()
+        )
+        return " ".join(re.sub(r"<[^>]+>", "", html).split())
+
+    def test_delivery_slip_shows_repaired_goods(self):
+        """STK-08: the delivery slip of repaired goods says so, with the lot,
+        whether the slip prints lots or not; other goods are not marked."""
+        _order, rma = self._repaired_rma()
+        repair = rma.repair_ids
+        repair.action_repair_start()
+        repair.action_repair_end()
+        send_back = self._pickings_of_kind(rma, "send_back")
+        # before validation: the list of repaired goods under the moves
+        text = self._delivery_slip(send_back, self.user_stock)
+        self.assertIn("Repaired goods: repaired after a customer return.", text)
+        self.assertIn(f"{self.mould.display_name} ({self.lot2.name}): 3.00 Units", text)
+        self._validate(send_back)
+        text = self._delivery_slip(send_back, self.user_stock)
+        self.assertIn("Repaired goods: repaired after a customer return.", text)
+        # a slip that prints lots marks the repaired one in its lot column
+        self.user_stock.groups_id += self.env.ref("stock.group_lot_on_delivery_slip")
+        text = self._delivery_slip(send_back, self.user_stock)
+        self.assertIn(f"{self.lot2.name} (Repaired goods)", text)
+        self.assertNotIn("repaired after a customer return", text)
+        # an ordinary delivery of other goods carries no mark
+        other = self._deliver(self.customer_c, [(self.mould, 2, self.lot1)])
+        text = self._delivery_slip(other.picking_ids, self.user_stock)
+        self.assertIn(self.lot1.name, text)
+        self.assertNotIn("Repaired goods", text)
+        # untracked goods taken from RMA/Repaired are repaired goods too
+        line = send_back.move_line_ids
+        self.assertTrue(line.rma_repaired_goods)
+        self.assertFalse(other.picking_ids.move_line_ids.rma_repaired_goods)
 
     def test_repair_parts_from_slow_moving_store_first(self):
         """STK-15: the slow-moving store holds 5 pins: a repair needing 2
