@@ -367,18 +367,24 @@ class AccountMove(models.Model):
         ):
             key = (entry.rma_selloff_invoice_id.id, entry.line_ids.rma_line_id[:1])
             released[key] = released.get(key, 0.0) + entry.rma_selloff_amount
-        if not released and not any(
-            aml.sale_line_ids.order_id.sudo().rma_selloff_line_id
-            for aml in documents.filtered(lambda m: m.state == "posted").invoice_line_ids
-        ):
+        targets = {document: document._rma_selloff_targets() for document in documents}
+        touched = {line for document_targets in targets.values() for line in document_targets}
+        touched |= {line for (_document_id, line) in released}
+        if not touched:
             return
+        # two accountants posting documents of the same sold-off goods run
+        # one after the other: the second sees what the first released
+        self.env["factory.rma"]._serialize_on(
+            self.env["factory.rma.line"].sudo().browse({line.id for line in touched})
+        )
         batch = {}  # RMA line -> released by the entries of this call
         entries = self.browse()
         for document in documents:
-            targets = document._rma_selloff_targets()
-            lines = set(targets) | {line for (doc_id, line) in released if doc_id == document.id}
+            lines = set(targets[document]) | {
+                line for (doc_id, line) in released if doc_id == document.id
+            }
             for rma_line in lines:
-                amount, qty = targets.get(rma_line, (0.0, 0.0))
+                amount, qty = targets[document].get(rma_line, (0.0, 0.0))
                 before = released.get((document.id, rma_line), 0.0)
                 if document.move_type == "out_refund":
                     # what the other documents released is what it can restore

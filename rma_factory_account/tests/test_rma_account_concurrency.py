@@ -193,3 +193,126 @@ class TestRmaAccountConcurrency(ParallelMixin, TransactionCase):
         self.assertEqual(invoiced, 10.0)
         self.assertEqual(notes, [0, 1])
         self.assertEqual(total, 5.0, "4 credited outside + 5: never more than the 10 invoiced")
+
+    def test_sold_off_allowance_restored_once_by_two_credit_notes(self):
+        """3 defective C-20 written down by 3 × 5 and sold off, delivered
+        and invoiced in two parts (2 + 1): the two invoices released the 15
+        of write-down. A credit note of all 3 units on each invoice, in two
+        sales journals, posted at once by two accountants, restore the 15
+        once: the second one restores what the first left (never more than
+        was released)."""
+        self.assertTrue(self._committed(self._load_chart))
+        fx = self.fx
+        delivery = self._committed_delivery(fx, 3)
+
+        def build(env):
+            env = self._company_env(env, fx)
+            company = env["res.company"].browse(fx["company"])
+            Account = env["account.account"]
+            company.write(
+                {
+                    "rma_writedown_loss_account_id": Account.create(
+                        {"name": "Defective loss", "code": "660119", "account_type": "expense"}
+                    ).id,
+                    "rma_writedown_allowance_account_id": Account.create(
+                        {"name": "Allowance", "code": "140919", "account_type": "asset_current"}
+                    ).id,
+                }
+            )
+            buyer = env["res.partner"].create({"name": f"ScrapCo {fx['tag']}"})
+            rma = env["factory.rma"].create(self._rma_vals(fx, delivery, 3))
+            rma.action_submit()
+            rma.action_approve()
+            receipt = rma.picking_ids.filtered(lambda p: p.picking_type_code == "incoming")
+            receipt.move_ids.quantity = 3
+            receipt.move_ids.picked = True
+            receipt.button_validate()
+            rma.line_ids.write(
+                {
+                    "decided_outcome": "sell_off",
+                    "destination": "defective",
+                    "responsibility": "production",
+                    "selloff_partner_id": buyer.id,
+                    "selloff_price_unit": 2.0,
+                }
+            )
+            rma.line_ids.action_approve_outcome()
+            rma.action_judge()
+            rma.action_process()
+            routing = rma.picking_ids.filtered(lambda p: p.state not in ("done", "cancel"))
+            routing.move_ids.quantity = 3
+            routing.move_ids.picked = True
+            routing.button_validate()
+            wizard = env["factory.rma.writedown.wizard"].browse(
+                rma.action_open_writedown_wizard()["res_id"]
+            )
+            wizard.line_ids.realisable_value = 3.0  # cost 8: 5 written down per unit
+            wizard.action_confirm()
+            order = rma.line_ids.selloff_order_ids
+            invoices = env["account.move"]
+            for qty in (2, 1):
+                picking = order.picking_ids.filtered(lambda p: p.state not in ("done", "cancel"))
+                picking.move_ids.quantity = qty
+                picking.move_ids.picked = True
+                picking.with_context(cancel_backorder=False)._action_done()
+                invoices |= order._create_invoices()
+                invoices[-1:].action_post()
+            # the second credit note in a sales journal of its own: posting
+            # in two journals is not serialized by the journals' sequences
+            journals = invoices[0].journal_id | invoices[0].journal_id.copy(
+                {"name": "Sales 2", "code": "SAL2"}
+            )
+            notes = env["account.move"]
+            for invoice, journal in zip(invoices, journals, strict=True):
+                note = invoice._reverse_moves([{"journal_id": journal.id}])
+                note.invoice_line_ids.quantity = 3
+                notes |= note
+            return {
+                "rma": rma.id,
+                "line": rma.line_ids.id,
+                "notes": notes.ids,
+                "released": rma.line_ids._selloff_released_amount(),
+                # posting logs messages in their name: they need an address
+                "accountants": [
+                    new_test_user(
+                        env,
+                        login=f"poster{index}_{fx['tag']}",
+                        email=f"poster{index}_{fx['tag']}@example.com",
+                        groups="account.group_account_invoice",
+                        company_id=fx["company"],
+                        company_ids=[Command.set([fx["company"]])],
+                    ).id
+                    for index in range(2)
+                ],
+            }
+
+        data = self._committed(build)
+        self._leave_the_matching_report([data["rma"]])
+        self.assertAlmostEqual(data["released"], 15.0)
+
+        def post(note_id):
+            def run(env):
+                self._company_env(env, fx)["account.move"].browse(note_id).action_post()
+                return note_id
+
+            return run
+
+        results = self._parallel(
+            [
+                (uid, post(note_id))
+                for uid, note_id in zip(data["accountants"], data["notes"], strict=True)
+            ]
+        )
+        self.assertEqual([r[0] for r in results], ["ok", "ok"], results)
+
+        def restored(env):
+            line = env["factory.rma.line"].browse(data["line"])
+            notes = env["account.move"].browse(data["notes"])
+            entries = env["account.move"].search(
+                [("rma_selloff_invoice_id", "in", notes.ids), ("state", "=", "posted")]
+            )
+            return line._selloff_released_amount(), sorted(entries.mapped("rma_selloff_amount"))
+
+        released, restores = self._committed(restored)
+        self.assertAlmostEqual(released, 0.0, msg="the 15 released are restored once")
+        self.assertEqual(restores, [-15.0])
