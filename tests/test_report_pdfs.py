@@ -180,6 +180,16 @@ class TestReportPdfs(QualityCommon, RmaAccountCommon):
                     needle = unicodedata.normalize("NFKC", needle.format_map(names))
                     self.assertIn(needle, text, xmlid)
 
+    def test_delivery_slip_marks_repaired_goods(self):
+        """STK-08: Odoo's delivery slip, as the addons extend it, prints the
+        repaired goods of the delivery in the customer's language."""
+        order = self._deliver(self.dealer_b, [(self.mould, 4, self.lot1)])
+        # the mark itself comes from an RMA repair (test_rma_outgoing)
+        self.lot1.rma_repaired = True
+        text = " ".join(self._print("stock.action_report_delivery", order.picking_ids).split())
+        for needle in ("返修品：客户退货后经维修的货品。", "M-100 mould insert", "(L1)"):
+            self.assertIn(unicodedata.normalize("NFKC", needle), text)
+
     def test_handling_sheet_prints_each_copy_on_its_own_page(self):
         rma = self._documents()["rma"]
         pages = self._print("rma_factory.action_report_rma_handling_sheet", rma).split("\f")
