@@ -157,6 +157,12 @@ class TestRmaSellOff(RmaAccountCommon):
         with self.assertRaises(UserError) as raised, self.cr.savepoint():
             invoice.with_user(self.user_cs).button_draft()
         self.assertIsInstance(raised.exception, AccessError)
+        # nor can the buyer's portal user
+        _contact, portal = self._portal_contact(
+            self.buyer, "ScrapCo buyer", "buyer@example.com", "scrapco_portal"
+        )
+        with self.assertRaises(AccessError), self.cr.savepoint():
+            invoice.with_user(portal).button_draft()
         self.env.invalidate_all()
         self.assertEqual(invoice.state, "posted")
         self.assertEqual(len(self._releases(rma)), 1)
