@@ -377,8 +377,14 @@ class AccountMove(models.Model):
         self.env["factory.rma"]._serialize_on(
             self.env["factory.rma.line"].sudo().browse({line.id for line in touched})
         )
+        # what each line's entries released so far, read once: a credit note
+        # restores no more than that
+        refunds = documents.filtered(lambda m: m.move_type == "out_refund")
+        refunded = {line for document in refunds for line in targets[document]}
+        refunded |= {line for (doc_id, line) in released if doc_id in refunds.ids}
+        totals = {line: line._selloff_released_amount() for line in refunded}
         batch = {}  # RMA line -> released by the entries of this call
-        entries = self.browse()
+        vals_list = []
         for document in documents:
             lines = set(targets[document]) | {
                 line for (doc_id, line) in released if doc_id == document.id
@@ -388,16 +394,12 @@ class AccountMove(models.Model):
                 before = released.get((document.id, rma_line), 0.0)
                 if document.move_type == "out_refund":
                     # what the other documents released is what it can restore
-                    available = (
-                        rma_line._selloff_released_amount() + batch.get(rma_line, 0.0) - before
-                    )
+                    available = totals[rma_line] + batch.get(rma_line, 0.0) - before
                     amount = -min(amount, max(available, 0.0))
                 delta = amount - before
                 if document.company_currency_id.is_zero(delta):
                     continue
                 batch[rma_line] = batch.get(rma_line, 0.0) + delta
-                entries |= self.create(
-                    rma_line._prepare_selloff_release_move_vals(document, delta, qty)
-                )
-        if entries:
-            entries._post(soft=False)
+                vals_list.append(rma_line._prepare_selloff_release_move_vals(document, delta, qty))
+        if vals_list:
+            self.create(vals_list)._post(soft=False)

@@ -204,6 +204,12 @@ class TestRmaSellOff(RmaAccountCommon):
         self.assertEqual(restore.line_ids.rma_line_id, line)
         self.assertAlmostEqual(self._balance(self.allowance_account, line), -40.0)
         self.assertAlmostEqual(line._selloff_released_amount(), 80.0)
+        # the credit note back to draft: its restoration is withdrawn
+        note.with_user(self.user_acc).button_draft()
+        self.assertAlmostEqual(self._balance(self.allowance_account, line), 0.0)
+        self.assertAlmostEqual(line._selloff_released_amount(), 120.0)
+        note.with_user(self.user_acc).action_post()
+        self.assertAlmostEqual(self._balance(self.allowance_account, line), -40.0)
         # a second credit note of all three units restores what is left, not more
         self._credit_note(invoice, 3)
         self.assertAlmostEqual(self._balance(self.allowance_account, line), -120.0)
